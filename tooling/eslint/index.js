@@ -1,0 +1,77 @@
+// Shared ESLint flat config. Each package's eslint.config.js is:
+//   import { configFor } from '@parley/eslint-config';
+//   export default configFor('core', import.meta.dirname);
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const serverPackages = ['@parley/db', '@parley/core', '@parley/api', '@parley/server'];
+const databaseDrivers = ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'postgres'];
+
+/**
+ * The dependency direction of ARCHITECTURE.md:
+ *   protocol ← db ← core ← api ← apps/server, and protocol ← client ← apps/desktop.
+ * Each layer lists what it must not import; drizzle and the database drivers stay inside packages/db.
+ */
+const forbiddenImports = {
+  protocol: [...serverPackages, '@parley/client', ...databaseDrivers],
+  db: ['@parley/core', '@parley/api', '@parley/server', '@parley/client'],
+  core: ['@parley/api', '@parley/server', '@parley/client', '@trpc/*', 'ws', ...databaseDrivers],
+  api: ['@parley/server', '@parley/client', '@parley/db', ...databaseDrivers],
+  server: ['@parley/client', ...databaseDrivers],
+  client: ['@parley/db', '@parley/core', '@parley/server', ...databaseDrivers],
+  desktop: ['@parley/db', '@parley/core', '@parley/server', '@parley/api', ...databaseDrivers],
+  bench: ['@parley/db', '@parley/core', ...databaseDrivers],
+};
+
+/** @param {keyof typeof forbiddenImports} layer @param {string} tsconfigRootDir */
+export function configFor(layer, tsconfigRootDir) {
+  const forbidden = forbiddenImports[layer];
+  // The client may see the router's *type*; nothing else crosses from server to client at runtime.
+  const typeOnly = layer === 'client' || layer === 'desktop' ? ['@parley/api'] : [];
+  return tseslint.config(
+    { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.config.*', 'test-results/**'] },
+    js.configs.recommended,
+    ...tseslint.configs.recommendedTypeChecked,
+    {
+      languageOptions: {
+        parserOptions: { projectService: true, tsconfigRootDir },
+      },
+      rules: {
+        '@typescript-eslint/no-floating-promises': 'error',
+        '@typescript-eslint/no-misused-promises': 'error',
+        '@typescript-eslint/no-explicit-any': 'error',
+        '@typescript-eslint/consistent-type-imports': 'error',
+        '@typescript-eslint/no-unused-vars': [
+          'error',
+          { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+        ],
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              ...forbidden.map((name) => ({
+                group: [name, `${name}/*`],
+                message: `ARCHITECTURE.md: the ${layer} layer must not depend on ${name}.`,
+              })),
+              ...typeOnly.map((name) => ({
+                group: [name],
+                allowTypeImports: true,
+                message: `Only the router type may cross to the ${layer}: use "import type".`,
+              })),
+            ],
+          },
+        ],
+      },
+    },
+    {
+      files: ['**/*.test.ts', '**/*.test.tsx', 'test/**'],
+      rules: {
+        '@typescript-eslint/no-non-null-assertion': 'off',
+        '@typescript-eslint/no-unsafe-assignment': 'off',
+        '@typescript-eslint/no-unsafe-member-access': 'off',
+      },
+    },
+    prettier,
+  );
+}
