@@ -1,1 +1,4 @@
-export {};
+export type * from './records.js';
+export type * from './store.js';
+export { InProcessNotifier } from './in-process-notifier.js';
+export { openSqliteStore, sqliteMigrationsFolder, type SqliteStoreOptions } from './sqlite/open-sqlite-store.js';

@@ -1,0 +1,80 @@
+import type { MessageStatus } from '@parley/protocol';
+
+/** Dialect-free rows that repositories return. Timestamps are epoch milliseconds. */
+export type UserRecord = {
+  id: string;
+  username: string;
+  passwordHash: string;
+  createdAt: number;
+  deletedAt: number | null;
+  lastSeenAt: number | null;
+};
+
+export type SessionRecord = {
+  id: string;
+  userId: string;
+  refreshTokenHash: string;
+  previousTokenHash: string | null;
+  rotatedAt: number | null;
+  generation: number;
+  createdAt: number;
+  lastUsedAt: number;
+  userAgent: string | null;
+  ip: string | null;
+  revokedAt: number | null;
+};
+
+export type MessageRecord = {
+  id: string;
+  conversationId: string;
+  clientId: string;
+  senderId: string | null;
+  recipientId: string;
+  /** The sender's username, or null once the sender's account is deleted. */
+  senderName: string | null;
+  anonymized: boolean;
+  body: string;
+  createdAt: number;
+  status: MessageStatus;
+  deliveredAt: number | null;
+};
+
+export type PeerRecord = {
+  id: string;
+  username: string;
+  deleted: boolean;
+  lastSeenAt: number | null;
+};
+
+export type ConversationRecord = {
+  id: string;
+  createdAt: number;
+  peer: PeerRecord;
+  lastMessage: MessageRecord | null;
+  lastActivityAt: number;
+  unreadCount: number;
+};
+
+export type EventType = 'message' | 'status' | 'conversation' | 'peer-deleted';
+
+export type EventRecord = {
+  userId: string;
+  seq: number;
+  type: EventType;
+  messageId: string | null;
+  conversationId: string | null;
+  payload: string | null;
+  createdAt: number;
+};
+
+/** An event to append, inside the transaction of the change it reports. */
+export type NewEvent = {
+  userId: string;
+  type: EventType;
+  messageId?: string | null;
+  conversationId?: string | null;
+  payload?: string | null;
+};
+
+/** Which logs grew, so live subscribers can be woken ("user U has events up to N"). */
+export type AppendedEvent = { userId: string; seq: number };

@@ -1,0 +1,76 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { RateLimiterDrizzle } from 'rate-limiter-flexible';
+import { InProcessNotifier } from '../in-process-notifier.js';
+import type { RateLimiterOptions, Store } from '../store.js';
+import * as schema from './schema.js';
+import { SqliteConversationRepository } from './sqlite-conversation-repository.js';
+import { SqliteEventRepository } from './sqlite-event-repository.js';
+import { SqliteMessageRepository } from './sqlite-message-repository.js';
+import { SqliteSessionRepository } from './sqlite-session-repository.js';
+import { SqliteUserRepository } from './sqlite-user-repository.js';
+
+/** drizzle/sqlite at the repository root, from packages/db/{src,dist}/sqlite. */
+export const sqliteMigrationsFolder = fileURLToPath(new URL('../../../../drizzle/sqlite', import.meta.url));
+
+export type SqliteStoreOptions = {
+  /** Path of the database file; its directory is created if missing. */
+  file: string;
+  /** @default 5000 */
+  busyTimeoutMs?: number;
+};
+
+/** Opens (creating and migrating as needed) the embedded database. */
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const client = new Database(options.file);
+  // Connection settings, not schema: they must be set on every connection, so not in migrations.
+  client.pragma('journal_mode = WAL');
+  client.pragma('synchronous = NORMAL');
+  client.pragma('foreign_keys = ON');
+  client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  const db = drizzle({ client, schema });
+  migrate(db, { migrationsFolder: sqliteMigrationsFolder });
+
+  const rateLimiters: RateLimiterDrizzle[] = [];
+  return {
+    dialect: 'sqlite',
+    users: new SqliteUserRepository(db),
+    sessions: new SqliteSessionRepository(db),
+    conversations: new SqliteConversationRepository(db),
+    messages: new SqliteMessageRepository(db),
+    events: new SqliteEventRepository(db),
+    notifier: new InProcessNotifier(),
+    createRateLimiter(limiter: RateLimiterOptions) {
+      const rateLimiter = new RateLimiterDrizzle({
+        storeClient: db,
+        schema: schema.rateLimits,
+        keyPrefix: limiter.keyPrefix,
+        points: limiter.points,
+        duration: limiter.duration,
+        blockDuration: limiter.blockDuration ?? 0,
+        clearExpiredByTimeout: false,
+      });
+      rateLimiters.push(rateLimiter);
+      return rateLimiter;
+    },
+    async sizeBytes() {
+      const sizeOf = (file: string) => {
+        try {
+          return statSync(file).size;
+        } catch {
+          return 0;
+        }
+      };
+      return Promise.resolve(sizeOf(options.file) + sizeOf(`${options.file}-wal`));
+    },
+    async close() {
+      client.close();
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type {
+  AppendedEvent,
+  ConversationRecord,
+  EventRecord,
+  MessageRecord,
+  NewEvent,
+  SessionRecord,
+  UserRecord,
+} from './records.js';
+
+export interface UserRepository {
+  /** Creates the user; `false` when a live account has the same username in any case. */
+  create(user: { id: string; username: string; passwordHash: string; createdAt: number }): Promise<boolean>;
+  findById(id: string): Promise<UserRecord | null>;
+  /** A live (not deleted) account whose username equals `username` without regard to case. */
+  findLiveByUsername(username: string): Promise<UserRecord | null>;
+  /** Live accounts whose username starts with `prefix` (any case), excluding one id; by username. */
+  searchByPrefix(prefix: string, excludeId: string, limit: number): Promise<UserRecord[]>;
+  setLastSeen(id: string, at: number): Promise<void>;
+  /** The users that share a conversation with `id`, with their current records. */
+  peersOf(id: string): Promise<UserRecord[]>;
+}
+
+export interface SessionRepository {
+  create(session: {
+    id: string;
+    userId: string;
+    refreshTokenHash: string;
+    createdAt: number;
+    userAgent: string | null;
+    ip: string | null;
+  }): Promise<void>;
+  findById(id: string): Promise<SessionRecord | null>;
+  findByRefreshHash(hash: string): Promise<SessionRecord | null>;
+  findByPreviousHash(hash: string): Promise<SessionRecord | null>;
+  /**
+   * Replaces the current refresh token if it is still `expectedHash` (compare-and-set, so two
+   * concurrent refreshes cannot both win). Returns the updated session or null.
+   */
+  rotate(
+    id: string,
+    expectedHash: string,
+    next: { refreshTokenHash: string; rotatedAt: number },
+  ): Promise<SessionRecord | null>;
+  touch(id: string, at: number): Promise<void>;
+  listLive(userId: string): Promise<SessionRecord[]>;
+  /** Ends a session; returns false when it was already ended or is not the user's. */
+  revoke(id: string, userId: string, at: number, reason: string): Promise<boolean>;
+  /** Ids of sessions ended since `since`: a new process learns which unexpired tokens to refuse. */
+  revokedSince(since: number): Promise<string[]>;
+}
+
+export type SendResult = {
+  message: MessageRecord;
+  /** false when the clientId was already used in this conversation: the stored message is returned. */
+  created: boolean;
+  appended: AppendedEvent[];
+};
+
+export type StatusChange = {
+  message: MessageRecord;
+  appended: AppendedEvent[];
+};
+
+export interface ConversationRepository {
+  /** Get-or-create for an unordered pair; safe when both people open it at the same moment. */
+  open(
+    conversation: { id: string; userA: string; userB: string; createdAt: number },
+    /** Appended to `notify`'s log only if this call created the conversation. */
+    notify: string,
+  ): Promise<{ conversationId: string; created: boolean; appended: AppendedEvent[] }>;
+  /** Every conversation of `userId`, with peer, last message and unread count, newest activity first. */
+  listFor(userId: string): Promise<ConversationRecord[]>;
+  /** The conversation if `userId` takes part in it, else null. */
+  getFor(userId: string, conversationId: string): Promise<ConversationRecord | null>;
+  /** The two participants, or null for an unknown id. */
+  participants(conversationId: string): Promise<[string, string] | null>;
+  markRead(userId: string, conversationId: string, upToMessageId: string): Promise<number>;
+}
+
+export interface MessageRepository {
+  /** Stores a message (or finds the one with the same clientId) and appends its events, atomically. */
+  send(message: {
+    conversationId: string;
+    clientId: string;
+    senderId: string;
+    recipientId: string;
+    body: string;
+    createdAt: number;
+    status: 'pending' | 'sent';
+  }): Promise<SendResult>;
+  history(conversationId: string, before: string | null, limit: number): Promise<MessageRecord[]>;
+  byIds(ids: string[]): Promise<MessageRecord[]>;
+  /** pending → sent for messages pushed to a live connection of their recipient. */
+  markSent(recipientId: string, ids: string[], at: number): Promise<StatusChange[]>;
+  /** pending/sent → delivered for the recipient's acknowledged messages. */
+  markDelivered(recipientId: string, ids: string[], at: number): Promise<{
+    changed: StatusChange[];
+    /** Every requested id that is now delivered to this recipient (changed now or before). */
+    delivered: string[];
+  }>;
+  /** Messages to this recipient that are not delivered yet, oldest first. */
+  undeliveredCount(): Promise<number>;
+}
+
+export interface EventRepository {
+  /** Events after `afterSeq`, oldest first. */
+  after(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /** The newest event id of the user's log (0 when empty). */
+  head(userId: string): Promise<number>;
+  /** 'message' events for messages still undelivered to the user, oldest first. */
+  undelivered(userId: string, limit: number): Promise<EventRecord[]>;
+  append(events: NewEvent[]): Promise<AppendedEvent[]>;
+}
+
+export type RateLimiterOptions = {
+  keyPrefix: string;
+  points: number;
+  /** seconds */
+  duration: number;
+  /** seconds; when set, a key that runs out stays blocked this long */
+  blockDuration?: number;
+};
+
+/** Wake-ups across the processes that share one database. */
+export interface Notifier {
+  publish(topic: string, message: string): void;
+  subscribe(topic: string, listener: (message: string) => void): () => void;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly conversations: ConversationRepository;
+  readonly messages: MessageRepository;
+  readonly events: EventRepository;
+  readonly notifier: Notifier;
+  createRateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
+  /** Size in bytes of the database on disk, for the metrics. */
+  sizeBytes(): Promise<number>;
+  close(): Promise<void>;
+}
