@@ -1,0 +1,3 @@
+import { configFor } from '@parley/eslint-config';
+
+export default configFor('desktop', import.meta.dirname);

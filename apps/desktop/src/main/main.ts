@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  nativeImage,
+  Notification,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+} from 'electron';
+import { APP_ID, APP_NAME, APP_SCHEME, APP_ORIGIN } from '../shared/app-identity.js';
+import { pushChannels, invokeChannels } from '../shared/ipc-channels.js';
+import { appSchemePrivileges, createAppProtocolHandler } from './app-protocol.js';
+import { contentSecurityPolicy } from './content-security-policy.js';
+import { registerIpcHandlers, type IpcHandlers } from './ipc-router.js';
+import { installNavigationGuards, isSafeExternalUrl } from './navigation-guard.js';
+import { createNotifier } from './notifier.js';
+import { SettingsStore } from './settings-store.js';
+import { claimSingleInstance } from './single-instance.js';
+import { TokenVault } from './token-vault.js';
+import { badgeDescription, renderBadgeBitmap } from './unread-badge.js';
+import { mainWindowOptions } from './window-options.js';
+
+// Tests and portable setups may keep the profile elsewhere.
+if (process.env.PARLEY_USER_DATA) app.setPath('userData', process.env.PARLEY_USER_DATA);
+
+app.setAppUserModelId(APP_ID);
+app.setName(APP_NAME);
+protocol.registerSchemesAsPrivileged([appSchemePrivileges]);
+
+let mainWindow: BrowserWindow | null = null;
+
+if (claimSingleInstance(app, () => mainWindow)) {
+  app.whenReady().then(start, (error: unknown) => {
+    console.error('Parley failed to start', error);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const appPath = app.getAppPath();
+  const userData = app.getPath('userData');
+  const settings = new SettingsStore(join(userData, 'settings.json'));
+  await settings.get();
+  const vault = new TokenVault({
+    filePath: join(userData, 'vault.json'),
+    safeStorage,
+    onUnprotected: () =>
+      console.warn('Parley: the OS offers no encryption; the session is kept in memory only.'),
+  });
+
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler(join(appPath, 'dist', 'web'), () =>
+      contentSecurityPolicy(settings.peek()?.serverUrl ?? null),
+    ),
+  );
+
+  // The renderer asks for no permission (notifications are shown by this process).
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, shell));
+
+  const notify = createNotifier({
+    isSupported: () => Notification.isSupported(),
+    create: (options) => new Notification(options),
+    isWindowFocused: () => mainWindow?.isFocused() ?? false,
+    notificationsEnabled: () => settings.peek()?.notifications ?? true,
+    openConversation: (conversationId) => {
+      const window = mainWindow;
+      if (!window) return;
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      window.webContents.send(pushChannels.openConversation, conversationId);
+    },
+  });
+
+  const handlers: IpcHandlers = {
+    [invokeChannels.vaultGet]: (key) => vault.getItem(key),
+    [invokeChannels.vaultSet]: (key, value) => vault.setItem(key, value),
+    [invokeChannels.vaultRemove]: (key) => vault.removeItem(key),
+    [invokeChannels.settingsGet]: () => settings.get(),
+    [invokeChannels.settingsSetServer]: (url) => settings.update({ serverUrl: url }),
+    [invokeChannels.settingsSetNotifications]: (enabled) => settings.update({ notifications: enabled }),
+    [invokeChannels.unreadSet]: (count) => showUnreadCount(count),
+    [invokeChannels.notifyMessage]: (message) => {
+      notify(message);
+    },
+    [invokeChannels.openExternal]: async (url) => {
+      if (isSafeExternalUrl(url)) await shell.openExternal(url);
+    },
+  };
+  registerIpcHandlers(ipcMain, handlers, (id) => mainWindow?.webContents.id === id);
+
+  createMainWindow(join(appPath, 'dist', 'electron', 'preload.cjs'));
+  app.on('activate', () => {
+    if (!mainWindow) createMainWindow(join(appPath, 'dist', 'electron', 'preload.cjs'));
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+function createMainWindow(preloadPath: string): void {
+  const window = new BrowserWindow(mainWindowOptions(preloadPath));
+  mainWindow = window;
+  window.once('ready-to-show', () => window.show());
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null;
+  });
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+function showUnreadCount(count: number): void {
+  const window = mainWindow;
+  if (process.platform === 'win32' && window) {
+    const image =
+      count > 0
+        ? nativeImage.createFromBitmap(renderBadgeBitmap(count, 32), { width: 32, height: 32, scaleFactor: 2 })
+        : null;
+    window.setOverlayIcon(image, badgeDescription(count));
+  } else {
+    app.setBadgeCount(count);
+  }
+}
