@@ -1,4 +1,8 @@
 export type * from './records.js';
 export type * from './store.js';
 export { InProcessNotifier } from './in-process-notifier.js';
-export { openSqliteStore, sqliteMigrationsFolder, type SqliteStoreOptions } from './sqlite/open-sqlite-store.js';
+export {
+  openSqliteStore,
+  sqliteMigrationsFolder,
+  type SqliteStoreOptions,
+} from './sqlite/open-sqlite-store.js';

@@ -11,7 +11,12 @@ import type {
 
 export interface UserRepository {
   /** Creates the user; `false` when a live account has the same username in any case. */
-  create(user: { id: string; username: string; passwordHash: string; createdAt: number }): Promise<boolean>;
+  create(user: {
+    id: string;
+    username: string;
+    passwordHash: string;
+    createdAt: number;
+  }): Promise<boolean>;
   findById(id: string): Promise<UserRecord | null>;
   /** A live (not deleted) account whose username equals `username` without regard to case. */
   findLiveByUsername(username: string): Promise<UserRecord | null>;
@@ -95,12 +100,16 @@ export interface MessageRepository {
   /** pending → sent for messages pushed to a live connection of their recipient. */
   markSent(recipientId: string, ids: string[], at: number): Promise<StatusChange[]>;
   /** pending/sent → delivered for the recipient's acknowledged messages. */
-  markDelivered(recipientId: string, ids: string[], at: number): Promise<{
+  markDelivered(
+    recipientId: string,
+    ids: string[],
+    at: number,
+  ): Promise<{
     changed: StatusChange[];
     /** Every requested id that is now delivered to this recipient (changed now or before). */
     delivered: string[];
   }>;
-  /** Messages to this recipient that are not delivered yet, oldest first. */
+  /** How many messages wait for their recipient (the offline queue's depth). */
   undeliveredCount(): Promise<number>;
 }
 
@@ -109,8 +118,8 @@ export interface EventRepository {
   after(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]>;
   /** The newest event id of the user's log (0 when empty). */
   head(userId: string): Promise<number>;
-  /** 'message' events for messages still undelivered to the user, oldest first. */
-  undelivered(userId: string, limit: number): Promise<EventRecord[]>;
+  /** 'message' events after `afterSeq` for messages still undelivered to the user, oldest first. */
+  undelivered(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]>;
   append(events: NewEvent[]): Promise<AppendedEvent[]>;
 }
 

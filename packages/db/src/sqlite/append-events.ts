@@ -4,7 +4,11 @@ import { events, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** Appends to users' event logs; call inside the transaction of the change being reported. */
-export function appendEvents(db: SqliteDatabase, newEvents: NewEvent[], now: number): AppendedEvent[] {
+export function appendEvents(
+  db: SqliteDatabase,
+  newEvents: NewEvent[],
+  now: number,
+): AppendedEvent[] {
   const appended: AppendedEvent[] = [];
   for (const event of newEvents) {
     const row = db

@@ -15,7 +15,9 @@ import { SqliteSessionRepository } from './sqlite-session-repository.js';
 import { SqliteUserRepository } from './sqlite-user-repository.js';
 
 /** drizzle/sqlite at the repository root, from packages/db/{src,dist}/sqlite. */
-export const sqliteMigrationsFolder = fileURLToPath(new URL('../../../../drizzle/sqlite', import.meta.url));
+export const sqliteMigrationsFolder = fileURLToPath(
+  new URL('../../../../drizzle/sqlite', import.meta.url),
+);
 
 export type SqliteStoreOptions = {
   /** Path of the database file; its directory is created if missing. */

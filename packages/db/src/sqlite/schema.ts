@@ -24,7 +24,9 @@ export const users = sqliteTable(
   },
   (table) => [
     // Deleted accounts release their username for a new, unrelated account.
-    uniqueIndex('users_username_key_live').on(table.usernameKey).where(sql`deleted_at IS NULL`),
+    uniqueIndex('users_username_key_live')
+      .on(table.usernameKey)
+      .where(sql`deleted_at IS NULL`),
   ],
 );
 

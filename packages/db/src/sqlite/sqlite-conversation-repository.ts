@@ -147,14 +147,18 @@ export class SqliteConversationRepository implements ConversationRepository {
             .onConflictDoUpdate({
               target: [readMarkers.conversationId, readMarkers.userId],
               // Read markers only move forward: an older markRead arriving late changes nothing.
-              set: { lastReadMessageId: sql`max(${readMarkers.lastReadMessageId}, excluded.last_read_message_id)` },
+              set: {
+                lastReadMessageId: sql`max(${readMarkers.lastReadMessageId}, excluded.last_read_message_id)`,
+              },
             })
             .run();
         }
         const marker = tx
           .select({ upTo: readMarkers.lastReadMessageId })
           .from(readMarkers)
-          .where(and(eq(readMarkers.conversationId, conversationId), eq(readMarkers.userId, userId)))
+          .where(
+            and(eq(readMarkers.conversationId, conversationId), eq(readMarkers.userId, userId)),
+          )
           .get();
         const unread = tx
           .select({ count: sql<number>`count(*)` })

@@ -53,7 +53,7 @@ export class SqliteEventRepository implements EventRepository {
     return Promise.resolve(this.selectHead.get({ userId })?.seq ?? 0);
   }
 
-  async undelivered(userId: string, limit: number): Promise<EventRecord[]> {
+  async undelivered(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]> {
     const rows = this.db.all<{
       user_id: string;
       seq: number;
@@ -66,7 +66,7 @@ export class SqliteEventRepository implements EventRepository {
       SELECT e.user_id, e.seq, e.type, e.message_id, e.conversation_id, e.payload, e.created_at
       FROM messages m
       JOIN events e ON e.message_id = m.id AND e.user_id = m.recipient_id AND e.type = 'message'
-      WHERE m.recipient_id = ${userId} AND m.status IN ('pending', 'sent')
+      WHERE m.recipient_id = ${userId} AND m.status IN ('pending', 'sent') AND e.seq > ${afterSeq}
       ORDER BY e.seq
       LIMIT ${limit}`);
     return Promise.resolve(

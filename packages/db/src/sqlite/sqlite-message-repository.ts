@@ -6,7 +6,11 @@ import { messageColumns, toMessageRecord } from './message-columns.js';
 import { conversations, messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
-const statusEvent = (message: MessageRecord, status: 'sent' | 'delivered' | 'failed', at: number): NewEvent[] =>
+const statusEvent = (
+  message: MessageRecord,
+  status: 'sent' | 'delivered' | 'failed',
+  at: number,
+): NewEvent[] =>
   message.senderId === null
     ? []
     : [
@@ -68,9 +72,19 @@ export class SqliteMessageRepository implements MessageRepository {
         const appended = appendEvents(
           tx,
           [
-            { userId: input.recipientId, type: 'message', messageId: message.id, conversationId: input.conversationId },
+            {
+              userId: input.recipientId,
+              type: 'message',
+              messageId: message.id,
+              conversationId: input.conversationId,
+            },
             // The sender's other sessions learn of it too.
-            { userId: input.senderId, type: 'message', messageId: message.id, conversationId: input.conversationId },
+            {
+              userId: input.senderId,
+              type: 'message',
+              messageId: message.id,
+              conversationId: input.conversationId,
+            },
             ...(input.status === 'sent' ? statusEvent(message, 'sent', input.createdAt) : []),
           ],
           input.createdAt,
@@ -80,7 +94,11 @@ export class SqliteMessageRepository implements MessageRepository {
     );
   }
 
-  async history(conversationId: string, before: string | null, limit: number): Promise<MessageRecord[]> {
+  async history(
+    conversationId: string,
+    before: string | null,
+    limit: number,
+  ): Promise<MessageRecord[]> {
     const beforeId = before === null ? null : Number(before);
     const rows = this.db
       .select(messageColumns)
@@ -191,7 +209,12 @@ export class SqliteMessageRepository implements MessageRepository {
       .select(messageColumns)
       .from(messages)
       .leftJoin(users, eq(users.id, messages.senderId))
-      .where(inArray(messages.id, changedIds.map((row) => row.id)))
+      .where(
+        inArray(
+          messages.id,
+          changedIds.map((row) => row.id),
+        ),
+      )
       .orderBy(asc(messages.id))
       .all();
     return rows.map((row) => {

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { ConversationRecord, Store } from '@parley/db';
+import type { Conversation } from '@parley/protocol';
+import { DomainError, forbidden } from './domain-error.js';
+import { wakeUp } from './event-wakeups.js';
+import type { Logger } from './logger.js';
+import type { PresenceTracker } from './presence-tracker.js';
+import { toMessage, toPeer } from './to-message.js';
+
+export class ConversationService {
+  private readonly peerListeners = new Set<(userA: string, userB: string) => void>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly presence: PresenceTracker,
+    private readonly log: Logger,
+  ) {}
+
+  toConversation(record: ConversationRecord): Conversation {
+    return {
+      id: record.id,
+      createdAt: record.createdAt,
+      peer: toPeer(record.peer, this.presence.isOnline(record.peer.id)),
+      lastMessage: record.lastMessage ? toMessage(record.lastMessage) : null,
+      unreadCount: record.unreadCount,
+    };
+  }
+
+  async open(callerId: string, peerId: string): Promise<Conversation> {
+    if (peerId === callerId) {
+      throw new DomainError('BAD_REQUEST', 'You cannot start a conversation with yourself.', {
+        fieldErrors: { userId: ['You cannot start a conversation with yourself.'] },
+      });
+    }
+    const peer = await this.store.users.findById(peerId);
+    if (!peer || peer.deletedAt !== null) throw new DomainError('NOT_FOUND', 'No such user.');
+    const opened = await this.store.conversations.open(
+      { id: randomUUID(), userA: callerId, userB: peerId, createdAt: Date.now() },
+      peerId,
+    );
+    if (opened.created) {
+      this.log.info(
+        { event: 'conversation-opened', conversationId: opened.conversationId },
+        'conversation opened',
+      );
+      wakeUp(this.store.notifier, opened.appended);
+      for (const listener of this.peerListeners) listener(callerId, peerId);
+    }
+    return this.get(callerId, opened.conversationId);
+  }
+
+  async list(callerId: string): Promise<Conversation[]> {
+    const records = await this.store.conversations.listFor(callerId);
+    return records.map((record) => this.toConversation(record));
+  }
+
+  async get(callerId: string, conversationId: string): Promise<Conversation> {
+    const record = await this.store.conversations.getFor(callerId, conversationId);
+    if (!record) throw forbidden();
+    return this.toConversation(record);
+  }
+
+  /** The other participant, or FORBIDDEN when the caller is not one (unknown ids too). */
+  async peerOf(callerId: string, conversationId: string): Promise<string> {
+    const participants = await this.store.conversations.participants(conversationId);
+    if (!participants || !participants.includes(callerId)) throw forbidden();
+    return participants[0] === callerId ? participants[1] : participants[0];
+  }
+
+  async markRead(callerId: string, conversationId: string, upToMessageId: string): Promise<number> {
+    await this.peerOf(callerId, conversationId);
+    return this.store.conversations.markRead(callerId, conversationId, upToMessageId);
+  }
+
+  /** Called when two users first share a conversation (their presence streams gain a peer). */
+  onNewPeers(listener: (userA: string, userB: string) => void): () => void {
+    this.peerListeners.add(listener);
+    return () => this.peerListeners.delete(listener);
+  }
+}

@@ -1,0 +1,44 @@
+export type CoreConfig = {
+  /** HS256 key for access tokens (32 random bytes). */
+  jwtSecret: Uint8Array;
+  /** @default 'parley' */
+  issuer: string;
+  /** @default 'parley-clients' */
+  audience: string;
+  /** @default 3600 */
+  accessTokenTtlSeconds: number;
+  /** A session ends after this long without a refresh. @default 30 days */
+  sessionIdleSeconds: number;
+  /** An exact retry of a used refresh token within this window gets the same answer. @default 30 */
+  refreshRetryWindowSeconds: number;
+  /** @default 12 */
+  bcryptCost: number;
+  /** @default 5 */
+  loginMaxFailures: number;
+  /** @default 900 */
+  loginWindowSeconds: number;
+  /** @default 1000 */
+  requestsPerMinute: number;
+  /** @default 50 */
+  signupsPerIpPerHour: number;
+  /** First re-push of an unacknowledged message, doubling each time. @default 2000 */
+  redeliveryInitialMs: number;
+  /** @default 60000 */
+  redeliveryMaxMs: number;
+};
+
+export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
+  jwtSecret,
+  issuer: 'parley',
+  audience: 'parley-clients',
+  accessTokenTtlSeconds: 3600,
+  sessionIdleSeconds: 30 * 24 * 3600,
+  refreshRetryWindowSeconds: 30,
+  bcryptCost: 12,
+  loginMaxFailures: 5,
+  loginWindowSeconds: 900,
+  requestsPerMinute: 1000,
+  signupsPerIpPerHour: 50,
+  redeliveryInitialMs: 2000,
+  redeliveryMaxMs: 60000,
+});

@@ -1,0 +1,91 @@
+import type { Store } from '@parley/db';
+import { AccountService } from './account-service.js';
+import { Authenticator } from './authenticator.js';
+import type { CoreConfig } from './core-config.js';
+import { ConversationService } from './conversation-service.js';
+import { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';
+import { EventStream } from './event-stream.js';
+import type { Logger } from './logger.js';
+import { MessageService } from './message-service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { PresenceStream } from './presence-stream.js';
+import { PresenceTracker } from './presence-tracker.js';
+import { RateLimits } from './rate-limits.js';
+import { RevocationList } from './revocation-list.js';
+import { TokenService } from './token-service.js';
+import { UserService } from './user-service.js';
+
+export type ServicesDeps = {
+  store: Store;
+  config: CoreConfig;
+  log: Logger;
+  telemetry?: DeliveryTelemetry;
+};
+
+export type Services = {
+  accounts: AccountService;
+  authenticator: Authenticator;
+  revocations: RevocationList;
+  rateLimits: RateLimits;
+  users: UserService;
+  conversations: ConversationService;
+  messages: MessageService;
+  events: EventStream;
+  presence: PresenceTracker;
+  presenceStream: PresenceStream;
+  /** Loads what must be in memory before serving (revoked sessions, the login dummy hash). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** Wires the domain services around one store. */
+export function createServices(deps: ServicesDeps): Services {
+  const { store, config, log } = deps;
+  const telemetry = deps.telemetry ?? noTelemetry;
+  const hasher = new PasswordHasher(config.bcryptCost);
+  const tokens = new TokenService(config);
+  const accessTokenLifetimeMs = config.accessTokenTtlSeconds * 1000;
+  const revocations = new RevocationList(accessTokenLifetimeMs + 60_000);
+  const rateLimits = new RateLimits(store, config);
+  const presence = new PresenceTracker(store, log);
+  const conversations = new ConversationService(store, presence, log);
+  const accounts = new AccountService(
+    store,
+    config,
+    hasher,
+    tokens,
+    rateLimits,
+    revocations,
+    log,
+    telemetry,
+  );
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  return {
+    accounts,
+    authenticator: new Authenticator(tokens, revocations),
+    revocations,
+    rateLimits,
+    users: new UserService(store, presence),
+    conversations,
+    messages: new MessageService(store, conversations, telemetry, log),
+    events: new EventStream(store, conversations, config, log),
+    presence,
+    presenceStream: new PresenceStream(store, presence, conversations),
+    async start() {
+      const since = Date.now() - accessTokenLifetimeMs - 60_000;
+      for (const sessionId of await store.sessions.revokedSince(since)) revocations.add(sessionId);
+      pruneTimer = setInterval(() => revocations.prune(), 60_000);
+      pruneTimer.unref();
+      await hasher.warmUp();
+    },
+    async close() {
+      clearInterval(pruneTimer);
+      const now = Date.now();
+      await Promise.all(
+        presence.onlineUsers().map((userId) => store.users.setLastSeen(userId, now)),
+      );
+      await hasher.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Store } from '@parley/db';
+import type { HistoryPage, Message } from '@parley/protocol';
+import type { ConversationService } from './conversation-service.js';
+import type { DeliveryTelemetry } from './delivery-telemetry.js';
+import { wakeUp } from './event-wakeups.js';
+import type { Logger } from './logger.js';
+import { toMessage } from './to-message.js';
+
+export class MessageService {
+  constructor(
+    private readonly store: Store,
+    private readonly conversations: ConversationService,
+    private readonly telemetry: DeliveryTelemetry,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Stores the message and appends its events in one transaction before answering, so what the
+   * server acknowledged is durable. Idempotent on (conversation, clientId).
+   */
+  async send(
+    senderId: string,
+    conversationId: string,
+    clientId: string,
+    body: string,
+  ): Promise<Message> {
+    const recipientId = await this.conversations.peerOf(senderId, conversationId);
+    const result = await this.store.messages.send({
+      conversationId,
+      clientId,
+      senderId,
+      recipientId,
+      body,
+      createdAt: Date.now(),
+      status: 'pending',
+    });
+    if (result.created) {
+      this.telemetry.messageStored();
+      this.log.info(
+        {
+          event: 'delivery',
+          transition: 'pending',
+          messageId: result.message.id,
+          conversationId,
+          retries: 0,
+        },
+        'message stored',
+      );
+      wakeUp(this.store.notifier, result.appended);
+    }
+    return toMessage(result.message);
+  }
+
+  async history(
+    callerId: string,
+    conversationId: string,
+    before: string | null,
+    limit: number,
+  ): Promise<HistoryPage> {
+    await this.conversations.peerOf(callerId, conversationId);
+    // One extra row tells whether an older page exists.
+    const rows = await this.store.messages.history(conversationId, before, limit + 1);
+    const hasMore = rows.length > limit;
+    const page = hasMore ? rows.slice(1) : rows;
+    return { messages: page.map(toMessage), nextBefore: hasMore ? (page[0]?.id ?? null) : null };
+  }
+
+  /** The recipient acknowledges: delivered, and the sender learns it through their event log. */
+  async ack(recipientId: string, messageIds: string[]): Promise<string[]> {
+    const now = Date.now();
+    const { changed, delivered } = await this.store.messages.markDelivered(
+      recipientId,
+      messageIds,
+      now,
+    );
+    for (const change of changed) {
+      this.telemetry.messageDelivered(now - change.message.createdAt);
+      this.log.info(
+        {
+          event: 'delivery',
+          transition: 'delivered',
+          messageId: change.message.id,
+          conversationId: change.message.conversationId,
+        },
+        'message delivered',
+      );
+      wakeUp(this.store.notifier, change.appended);
+    }
+    return delivered;
+  }
+}

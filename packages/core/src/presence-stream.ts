@@ -1,0 +1,56 @@
+import type { Store } from '@parley/db';
+import type { PresenceEvent } from '@parley/protocol';
+import type { ConversationService } from './conversation-service.js';
+import type { PresenceTracker } from './presence-tracker.js';
+import { Waker } from './waker.js';
+
+/** `presence.changes`: a snapshot of every peer, then each peer's transitions as they happen. */
+export class PresenceStream {
+  constructor(
+    private readonly store: Store,
+    private readonly presence: PresenceTracker,
+    private readonly conversations: ConversationService,
+  ) {}
+
+  async *stream(userId: string, signal: AbortSignal): AsyncGenerator<PresenceEvent> {
+    const waker = new Waker();
+    const queue: PresenceEvent[] = [];
+    const peers = new Set<string>();
+    const push = (event: PresenceEvent) => {
+      queue.push(event);
+      waker.notify();
+    };
+    // Listen before reading the peers, so a change during the read is not missed.
+    const stopChanges = this.presence.onChange((change) => {
+      if (peers.has(change.userId)) push({ type: 'presence', ...change });
+    });
+    const stopPeers = this.conversations.onNewPeers((userA, userB) => {
+      const peerId = userA === userId ? userB : userB === userId ? userA : null;
+      if (peerId === null || peers.has(peerId)) return;
+      peers.add(peerId);
+      this.store.users
+        .findById(peerId)
+        .then((peer) =>
+          push({ type: 'presence', ...this.presence.presenceOf(peerId, peer?.lastSeenAt ?? null) }),
+        )
+        .catch(() => undefined);
+    });
+    try {
+      const records = (await this.store.users.peersOf(userId)).filter(
+        (peer) => peer.deletedAt === null,
+      );
+      for (const record of records) peers.add(record.id);
+      yield {
+        type: 'snapshot',
+        peers: records.map((record) => this.presence.presenceOf(record.id, record.lastSeenAt)),
+      };
+      while (!signal.aborted) {
+        while (queue.length > 0) yield queue.shift()!;
+        await waker.wait(60_000, signal);
+      }
+    } finally {
+      stopChanges();
+      stopPeers();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { SignJWT, errors, jwtVerify } from 'jose';
+import type { CoreConfig } from './core-config.js';
+import { unauthorized } from './domain-error.js';
+
+export type AccessClaims = { userId: string; sessionId: string; expiresAt: number };
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
+
+/** Access tokens (JWT, HS256 pinned) and opaque refresh tokens. */
+export class TokenService {
+  private readonly refreshKey: Buffer;
+
+  constructor(private readonly config: CoreConfig) {
+    this.refreshKey = createHmac('sha256', config.jwtSecret).update('parley/refresh/v1').digest();
+  }
+
+  /** Deterministic in `issuedAtSeconds`, so an exact retry of a refresh can get the same token back. */
+  async issueAccessToken(userId: string, sessionId: string, issuedAtSeconds: number) {
+    const expiresAtSeconds = issuedAtSeconds + this.config.accessTokenTtlSeconds;
+    const token = await new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(userId)
+      .setIssuer(this.config.issuer)
+      .setAudience(this.config.audience)
+      .setIssuedAt(issuedAtSeconds)
+      .setExpirationTime(expiresAtSeconds)
+      .sign(this.config.jwtSecret);
+    return { token, expiresAt: expiresAtSeconds * 1000 };
+  }
+
+  async verifyAccessToken(token: string): Promise<AccessClaims> {
+    try {
+      const { payload } = await jwtVerify(token, this.config.jwtSecret, {
+        algorithms: ['HS256'],
+        issuer: this.config.issuer,
+        audience: this.config.audience,
+        requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub', 'sid'],
+      });
+      if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || !payload.exp) {
+        throw unauthorized();
+      }
+      return { userId: payload.sub, sessionId: payload.sid, expiresAt: payload.exp * 1000 };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw unauthorized('Your session token has expired.');
+      throw unauthorized('Invalid access token.');
+    }
+  }
+
+  /** A new session's first refresh token: `<sessionId>.<32 random bytes>`. */
+  newRefreshToken(sessionId: string): string {
+    return `${sessionId}.${randomBytes(32).toString('base64url')}`;
+  }
+
+  /**
+   * The token that replaces `token` on rotation. Derived, not random, so that the exact retry of a
+   * refresh whose answer was lost can be answered with the same token without storing it.
+   */
+  replacementFor(token: string): string {
+    const sessionId = token.slice(0, token.indexOf('.'));
+    const secret = createHmac('sha256', this.refreshKey).update(token).digest('base64url');
+    return `${sessionId}.${secret}`;
+  }
+
+  sessionIdOf(refreshToken: string): string | null {
+    const dot = refreshToken.indexOf('.');
+    return dot > 0 ? refreshToken.slice(0, dot) : null;
+  }
+
+  hashRefreshToken(token: string): string {
+    return sha256(token);
+  }
+}
