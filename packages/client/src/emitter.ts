@@ -1,0 +1,27 @@
+/** A minimal listener set. A throwing listener does not stop the others nor the client; its error is rethrown asynchronously. */
+export class Emitter<Args extends unknown[]> {
+  private readonly listeners = new Set<(...args: Args) => void>();
+
+  add(listener: (...args: Args) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  emit(...args: Args): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        setTimeout(() => {
+          throw error;
+        });
+      }
+    }
+  }
+
+  clear(): void {
+    this.listeners.clear();
+  }
+}
