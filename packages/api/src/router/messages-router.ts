@@ -1,0 +1,36 @@
+import { ackInput, eventsInput, historyInput, sendMessageInput } from '@parley/protocol';
+import { tracked } from '@trpc/server';
+import { authedProcedure, router } from '../trpc.js';
+
+export const messagesRouter = router({
+  send: authedProcedure
+    .input(sendMessageInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.messages.send(ctx.auth.userId, input.conversationId, input.clientId, input.body),
+    ),
+
+  history: authedProcedure
+    .input(historyInput)
+    .query(({ ctx, input }) =>
+      ctx.services.messages.history(
+        ctx.auth.userId,
+        input.conversationId,
+        input.before ?? null,
+        input.limit,
+      ),
+    ),
+
+  ack: authedProcedure.input(ackInput).mutation(async ({ ctx, input }) => ({
+    delivered: await ctx.services.messages.ack(ctx.auth.userId, input.messageIds),
+  })),
+
+  /** Tracked: a reconnecting wsLink resumes with the last event id it saw. */
+  events: authedProcedure.input(eventsInput).subscription(async function* ({ ctx, input, signal }) {
+    const stream = ctx.services.events.stream(
+      ctx.auth.userId,
+      input?.lastEventId ?? null,
+      signal ?? new AbortController().signal,
+    );
+    for await (const { id, event } of stream) yield tracked(id, event);
+  }),
+});
