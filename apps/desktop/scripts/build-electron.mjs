@@ -16,5 +16,9 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: ['src/main/main.ts'], outfile: 'dist/electron/main.cjs' }),
-  build({ ...common, entryPoints: ['src/preload/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
+  build({
+    ...common,
+    entryPoints: ['src/preload/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+  }),
 ]);

@@ -15,7 +15,13 @@ const put = (x, y, colour) => rgba.set(colour, (y * size + x) * 4);
 const inRoundedRect = (x, y, left, top, right, bottom, radius) => {
   const cx = Math.min(Math.max(x, left + radius), right - radius);
   const cy = Math.min(Math.max(y, top + radius), bottom - radius);
-  return (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2 && x >= left && x <= right && y >= top && y <= bottom;
+  return (
+    (x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2 &&
+    x >= left &&
+    x <= right &&
+    y >= top &&
+    y <= bottom
+  );
 };
 
 for (let y = 0; y < size; y++) {
@@ -23,8 +29,12 @@ for (let y = 0; y < size; y++) {
     if (!inRoundedRect(x, y, 8, 8, 247, 247, 56)) continue;
     const shade = Math.round(40 * (y / size));
     put(x, y, [37 - Math.round(shade / 2), 99 - shade, 235 - shade, 255]);
-    const back = inRoundedRect(x, y, 52, 60, 170, 140, 28) || (x >= 72 && x <= 96 && y >= 130 && y <= 160 && x - 72 <= 160 - y);
-    const front = inRoundedRect(x, y, 96, 112, 206, 190, 28) || (x >= 168 && x <= 190 && y >= 180 && y <= 208 && 190 - x <= 208 - y);
+    const back =
+      inRoundedRect(x, y, 52, 60, 170, 140, 28) ||
+      (x >= 72 && x <= 96 && y >= 130 && y <= 160 && x - 72 <= 160 - y);
+    const front =
+      inRoundedRect(x, y, 96, 112, 206, 190, 28) ||
+      (x >= 168 && x <= 190 && y >= 180 && y <= 208 && 190 - x <= 208 - y);
     if (front) put(x, y, [255, 255, 255, 255]);
     else if (back) put(x, y, [191, 219, 254, 255]);
   }
@@ -55,7 +65,8 @@ header.writeUInt32BE(size, 0);
 header.writeUInt32BE(size, 4);
 header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
 const rows = Buffer.alloc(size * (size * 4 + 1));
-for (let y = 0; y < size; y++) rgba.copy(rows, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
+for (let y = 0; y < size; y++)
+  rgba.copy(rows, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4);
 const png = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   chunk('IHDR', header),

@@ -32,8 +32,12 @@ export function createAppProtocolHandler(
 ): (request: Request) => Promise<Response> {
   const root = normalize(webRoot + sep);
   return async (request) => {
-    const notFound = new Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } });
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response(null, { status: 405 });
+    const notFound = new Response('Not found', {
+      status: 404,
+      headers: { 'content-type': 'text/plain' },
+    });
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return new Response(null, { status: 405 });
     let url: URL;
     try {
       url = new URL(request.url);

@@ -59,7 +59,9 @@ async function start(): Promise<void> {
   );
 
   // The renderer asks for no permission (notifications are shown by this process).
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
   session.defaultSession.setPermissionCheckHandler(() => false);
   app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, shell));
 
@@ -84,7 +86,8 @@ async function start(): Promise<void> {
     [invokeChannels.vaultRemove]: (key) => vault.removeItem(key),
     [invokeChannels.settingsGet]: () => settings.get(),
     [invokeChannels.settingsSetServer]: (url) => settings.update({ serverUrl: url }),
-    [invokeChannels.settingsSetNotifications]: (enabled) => settings.update({ notifications: enabled }),
+    [invokeChannels.settingsSetNotifications]: (enabled) =>
+      settings.update({ notifications: enabled }),
     [invokeChannels.unreadSet]: (count) => showUnreadCount(count),
     [invokeChannels.notifyMessage]: (message) => {
       notify(message);
@@ -119,7 +122,11 @@ function showUnreadCount(count: number): void {
   if (process.platform === 'win32' && window) {
     const image =
       count > 0
-        ? nativeImage.createFromBitmap(renderBadgeBitmap(count, 32), { width: 32, height: 32, scaleFactor: 2 })
+        ? nativeImage.createFromBitmap(renderBadgeBitmap(count, 32), {
+            width: 32,
+            height: 32,
+            scaleFactor: 2,
+          })
         : null;
     window.setOverlayIcon(image, badgeDescription(count));
   } else {

@@ -32,7 +32,10 @@ type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
  * page opens in the user's browser instead; every other scheme (file:, javascript:, custom
  * protocol handlers…) is dropped.
  */
-export function installNavigationGuards(contents: GuardedContents, shell: Pick<Shell, 'openExternal'>): void {
+export function installNavigationGuards(
+  contents: GuardedContents,
+  shell: Pick<Shell, 'openExternal'>,
+): void {
   const openOutside = (url: string): void => {
     if (isSafeExternalUrl(url)) void shell.openExternal(url).catch(() => undefined);
   };

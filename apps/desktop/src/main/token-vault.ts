@@ -79,7 +79,9 @@ export class TokenVault {
 
   async #readFromDisk(): Promise<Map<string, string>> {
     const values = new Map<string, string>();
-    this.#persistent = await this.#options.safeStorage.isAsyncEncryptionAvailable().catch(() => false);
+    this.#persistent = await this.#options.safeStorage
+      .isAsyncEncryptionAvailable()
+      .catch(() => false);
     if (!this.#persistent) {
       this.#options.onUnprotected?.();
       return values;

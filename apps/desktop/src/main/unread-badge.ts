@@ -41,7 +41,8 @@ export function renderBadgeBitmap(count: number, size = 32): Buffer {
   const radius = size / 2;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      if ((x - centre) ** 2 + (y - centre) ** 2 <= radius * radius) put(x, y, [0x2f, 0x2f, 0xd9, 0xff]);
+      if ((x - centre) ** 2 + (y - centre) ** 2 <= radius * radius)
+        put(x, y, [0x2f, 0x2f, 0xd9, 0xff]);
     }
   }
   const scale = Math.max(1, Math.floor(size / (text.length === 1 ? 8 : 10)));
@@ -57,7 +58,11 @@ export function renderBadgeBitmap(count: number, size = 32): Buffer {
         if (cell !== '#') return;
         for (let dy = 0; dy < scale; dy++) {
           for (let dx = 0; dx < scale; dx++) {
-            put(left + index * (glyphWidth + gap) + gx * scale + dx, top + gy * scale + dy, [0xff, 0xff, 0xff, 0xff]);
+            put(
+              left + index * (glyphWidth + gap) + gx * scale + dx,
+              top + gy * scale + dy,
+              [0xff, 0xff, 0xff, 0xff],
+            );
           }
         }
       });

@@ -6,8 +6,11 @@ import { invokeChannels, pushChannels } from '../shared/ipc-channels.js';
  * The whole surface the renderer gets: named functions over the allowlisted channels. The renderer
  * never sees ipcRenderer, events or senders; the main process validates every argument again.
  */
-export function createDesktopBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>): DesktopBridge {
-  const invoke = <T>(channel: string, ...args: unknown[]): Promise<T> => ipc.invoke(channel, ...args) as Promise<T>;
+export function createDesktopBridge(
+  ipc: Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>,
+): DesktopBridge {
+  const invoke = <T>(channel: string, ...args: unknown[]): Promise<T> =>
+    ipc.invoke(channel, ...args) as Promise<T>;
   return {
     platform: 'desktop',
     storage: {
@@ -17,7 +20,8 @@ export function createDesktopBridge(ipc: Pick<typeof ipcRenderer, 'invoke' | 'on
     },
     getSettings: () => invoke<DesktopSettings>(invokeChannels.settingsGet),
     setServerUrl: (url) => invoke<DesktopSettings>(invokeChannels.settingsSetServer, String(url)),
-    setNotifications: (enabled) => invoke<DesktopSettings>(invokeChannels.settingsSetNotifications, enabled === true),
+    setNotifications: (enabled) =>
+      invoke<DesktopSettings>(invokeChannels.settingsSetNotifications, enabled === true),
     setUnreadCount: (count) => invoke<void>(invokeChannels.unreadSet, Number(count)),
     notify: (notification) =>
       invoke<void>(invokeChannels.notifyMessage, {
