@@ -1,5 +1,8 @@
-export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
+export { createParleyClient, TOKEN_REJECTED_CLOSE_CODE } from './create-parley-client.js';
+export type { ParleyClient, ParleyClientOptions, ParleyClientStats } from './parley-client.js';
 export type { ConnectionState } from './connection-tracker.js';
-export { describeError, type ErrorDetails } from './describe-error.js';
-export { memoryStorage, type KeyValueStorage } from './storage.js';
 export type { OutboxEntry } from './outbox.js';
+export { memoryStorage, type KeyValueStorage } from './storage.js';
+export { describeError, type ErrorDetails } from './describe-error.js';
+export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
+export { compareEventIds } from './event-ledger.js';
