@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { appRouter, createContext } from '@parley/api';
+import type { Services } from '@parley/core';
+import { limits } from '@parley/protocol';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import sirv from 'sirv';
+import type { AllowedOrigins } from './allowed-origins.js';
+import { clientIp } from './client-ip.js';
+import { setSecurityHeaders } from './security-headers.js';
+
+export type HttpHandlerOptions = {
+  services: Services;
+  origins: AllowedOrigins;
+  trustProxy: number;
+  webRoot: string;
+  isReady: () => boolean;
+  onError: (error: unknown, path: string | undefined) => void;
+  /** Extra routes (metrics); return true when handled. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+};
+
+const bearerToken = (header: string | undefined): string | null => {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1] ?? null;
+};
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+/** One listener for every HTTP route: /healthz, /trpc/*, and the web client at /. */
+export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
+  const { services, origins, trustProxy } = options;
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: limits.maxPayloadBytes,
+    createContext: ({ req }) =>
+      createContext({
+        services,
+        client: {
+          ip: clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy),
+          userAgent: req.headers['user-agent'] ?? null,
+        },
+        token: bearerToken(req.headers.authorization),
+      }),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') options.onError(error.cause ?? error, path);
+    },
+  });
+  const webClient = existsSync(options.webRoot)
+    ? sirv(options.webRoot, {
+        single: true,
+        etag: true,
+        gzip: false,
+        brotli: false,
+        setHeaders: setSecurityHeaders,
+      })
+    : null;
+
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0] ?? '/';
+
+    if (path === '/healthz') {
+      if (options.isReady()) json(res, 200, { status: 'ok' });
+      else json(res, 503, { status: 'starting' });
+      return;
+    }
+    if (options.extraRoutes?.(req, res)) return;
+
+    if (path === '/trpc' || path.startsWith('/trpc/')) {
+      const origin = req.headers.origin;
+      if (!origins.allows(origin)) {
+        json(res, 403, { error: { message: 'This origin is not allowed.' } });
+        return;
+      }
+      if (origin !== undefined) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Vary', 'Origin');
+        res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, trpc-accept');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Max-Age', '600');
+      }
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204).end();
+        return;
+      }
+      const declaredLength = Number(req.headers['content-length'] ?? 0);
+      if (declaredLength > limits.maxPayloadBytes) {
+        json(res, 413, {
+          error: { message: 'The request is too large.', code: 'PAYLOAD_TOO_LARGE' },
+        });
+        req.resume();
+        return;
+      }
+      trpc(req, res);
+      return;
+    }
+
+    if (webClient && (req.method === 'GET' || req.method === 'HEAD')) {
+      webClient(req, res, () => json(res, 404, { error: { message: 'Not found.' } }));
+      return;
+    }
+    if (path === '/') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Parley server is running. The web client is not built: run `npm run build`.\n');
+      return;
+    }
+    json(res, 404, { error: { message: 'Not found.' } });
+  };
+}

@@ -1,0 +1,108 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServerConfig = {
+  /** @default 3000 (0 picks a free port) */
+  port: number;
+  /** @default '127.0.0.1' */
+  host: string;
+  /** @default './data' */
+  dataDir: string;
+  /** Unset: SQLite at `<dataDir>/parley.db`. `postgres://…` selects PostgreSQL. */
+  databaseUrl: string | null;
+  /** Unset: 32 random bytes kept in `<dataDir>/jwt-secret` (mode 0600). */
+  jwtSecret: string | null;
+  /** Browser origins allowed for CORS and WebSocket upgrades. @default the server's own and app://parley */
+  allowedOrigins: string[] | null;
+  /** Reverse-proxy hops whose X-Forwarded-For is trusted. @default 0 */
+  trustProxy: number;
+  /** @default 12 */
+  bcryptCost: number;
+  /** @default 5 */
+  loginMaxFailures: number;
+  /** @default 900 */
+  loginWindowSeconds: number;
+  /** @default 1000 */
+  requestsPerMinute: number;
+  /** @default 50 */
+  signupsPerIpPerHour: number;
+  /** @default 'info' */
+  logLevel: string;
+  /** @default `<dataDir>/logs` */
+  logDir: string | null;
+  /** The web client's build; served at `/` when it exists. */
+  webRoot: string;
+  /** A socket whose unsent data passes this is dropped (it resumes from its last event id). @default 8 MiB */
+  maxSocketBufferBytes: number;
+  /** How long a socket may take to send its connection params. @default 5000 */
+  connectionParamsTimeoutMs: number;
+  /** tRPC keep-alive ping after this much quiet; a dead peer is found within ping + pong wait. @default 10000 */
+  keepAlivePingMs: number;
+  /** @default 10000 */
+  keepAlivePongWaitMs: number;
+};
+
+/** The renderer's web build inside this repository (apps/desktop), relative to apps/server/dist. */
+export const defaultWebRoot = fileURLToPath(new URL('../../desktop/dist/web', import.meta.url));
+
+export class ConfigError extends Error {}
+
+const integer = (
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number => {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got "${raw}".`);
+  }
+  return value;
+};
+
+const text = (env: NodeJS.ProcessEnv, name: string): string | null => {
+  const raw = env[name]?.trim();
+  return raw ? raw : null;
+};
+
+/** Reads the environment variables of API.md ("Configuration"); every one is optional. */
+export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const dataDir = resolve(text(env, 'DATA_DIR') ?? './data');
+  const databaseUrl = text(env, 'DATABASE_URL');
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(
+      'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite).',
+    );
+  }
+  const origins = text(env, 'ALLOWED_ORIGINS');
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
+    databaseUrl,
+    jwtSecret: text(env, 'JWT_SECRET'),
+    allowedOrigins:
+      origins === null
+        ? null
+        : origins
+            .split(',')
+            .map((origin) => origin.trim())
+            .filter(Boolean),
+    trustProxy: integer(env, 'TRUST_PROXY', 0, 0, 16),
+    bcryptCost: integer(env, 'BCRYPT_COST', 12, 4, 15),
+    loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+    loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+    requestsPerMinute: integer(env, 'REQUESTS_PER_MINUTE', 1000, 1, 1_000_000),
+    signupsPerIpPerHour: integer(env, 'SIGNUPS_PER_IP_PER_HOUR', 50, 1, 1_000_000),
+    logLevel: text(env, 'LOG_LEVEL') ?? 'info',
+    logDir: text(env, 'LOG_DIR'),
+    webRoot: text(env, 'WEB_ROOT') ?? defaultWebRoot,
+    maxSocketBufferBytes: 8 * 1024 * 1024,
+    connectionParamsTimeoutMs: 5000,
+    keepAlivePingMs: 10_000,
+    keepAlivePongWaitMs: 10_000,
+  };
+}
