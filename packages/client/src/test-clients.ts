@@ -1,0 +1,57 @@
+import type { ChatEvent, Message, User } from '@parley/protocol';
+import WebSocket from 'ws';
+import type { ConnectionState } from './connection-tracker.js';
+import { createParleyClient } from './create-parley-client.js';
+import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
+
+export const password = 'Tr0ub4dor&3-horse';
+let serial = 0;
+
+/** A unique, valid username. */
+export const username = (prefix: string): string =>
+  `${prefix}_${process.pid % 10_000}_${++serial}_${Math.random().toString(36).slice(2, 6)}`;
+
+/** A real client over real sockets (`ws` as the WebSocket), recording what it sees. */
+export interface TestClient {
+  client: ParleyClient;
+  events: { event: ChatEvent; eventId: string; at: number }[];
+  states: ConnectionState[];
+  /** Incoming and own messages seen through `onEvent`, in arrival order. */
+  messages(): Message[];
+  user(): User;
+}
+
+export function testClient(url: string, options: Partial<ParleyClientOptions> = {}): TestClient {
+  const client = createParleyClient({ url, WebSocket, ...options });
+  const events: TestClient['events'] = [];
+  const states: ConnectionState[] = [];
+  client.onEvent((event, eventId) => events.push({ event, eventId, at: Date.now() }));
+  client.onConnectionChange((state) => states.push(state));
+  return {
+    client,
+    events,
+    states,
+    messages: () =>
+      events.flatMap(({ event }) => (event.type === 'message' ? [event.message] : [])),
+    user: () => {
+      const user = client.user();
+      if (!user) throw new Error('not signed in');
+      return user;
+    },
+  };
+}
+
+/** Polls `check` until it stops throwing, or fails with its last error after `timeoutMs`. */
+export async function eventually<T>(check: () => T, timeoutMs = 10_000, everyMs = 10): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,65 @@
+import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
+
+export interface TestProxy {
+  /** http://127.0.0.1:<proxy port> */
+  url: string;
+  /** Cuts every open connection at once with a TCP reset on both sides: no close frame, no FIN. */
+  killAll(): void;
+  /**
+   * While on, the server's answers are swallowed: requests reach the server, then the client's connection is
+   * reset as soon as the answer starts, as if the network failed just after the server did its work.
+   */
+  dropAnswers(on: boolean): void;
+  /** Connections accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** A TCP proxy in front of a test server, to break connections the way real networks do. */
+export async function startTestProxy(target: { port: number }): Promise<TestProxy> {
+  const open = new Set<Socket>();
+  let accepted = 0;
+  let dropping = false;
+  const reset = (socket: Socket) => {
+    if (!socket.destroyed) socket.resetAndDestroy();
+  };
+  const server = createServer((client) => {
+    accepted++;
+    const upstream = connect(target.port, '127.0.0.1');
+    open.add(client);
+    open.add(upstream);
+    const cut = () => {
+      reset(client);
+      reset(upstream);
+      open.delete(client);
+      open.delete(upstream);
+    };
+    client.on('error', cut);
+    upstream.on('error', cut);
+    client.on('close', cut);
+    upstream.on('close', cut);
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (dropping) cut();
+      else client.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    killAll() {
+      for (const socket of open) reset(socket);
+      open.clear();
+    },
+    dropAnswers(on) {
+      dropping = on;
+    },
+    connections: () => accepted,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of open) reset(socket);
+        server.close(() => resolve());
+      }),
+  };
+}
