@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionState } from './connection-tracker.js';
+import {
+  eventually,
+  password,
+  sleep,
+  testClient,
+  username,
+  type TestClient,
+} from './test-clients.js';
+import { startTestProxy, type TestProxy } from './test-proxy.js';
+import { startTestServer, type TestServer } from './test-server.js';
+import { fileStorage } from './test-storage.js';
+
+let server: TestServer;
+let proxy: TestProxy;
+let dir: string;
+const clients: TestClient[] = [];
+const make = (...args: Parameters<typeof testClient>) => {
+  const c = testClient(...args);
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  proxy = await startTestProxy(server);
+  dir = await mkdtemp(join(tmpdir(), 'parley-client-storage-'));
+});
+afterAll(async () => {
+  for (const c of clients) c.client.close();
+  await proxy.close();
+  await server.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function historyOf(c: TestClient, conversationId: string) {
+  return (await c.client.api.messages.history.query({ conversationId, limit: 100 })).messages;
+}
+
+describe('outbox', () => {
+  it('a send retried across a server restart (and a client restart) stores one message', async () => {
+    const storage = fileStorage(join(dir, 'a.json'));
+    const a = make(server.url, { storage });
+    const b = make(server.url);
+    await a.client.register(username('alice'), password);
+    const bob = await b.client.register(username('bob'), password);
+    const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
+    await eventually(() => expect(a.client.connection().kind).toBe('online'));
+
+    await server.stop();
+    await eventually(() => expect(a.client.connection().kind).toBe('reconnecting'));
+    const reconnecting = a.client.connection() as Extract<
+      ConnectionState,
+      { kind: 'reconnecting' }
+    >;
+    expect(reconnecting.retryAt - Date.now()).toBeLessThanOrEqual(30_000);
+
+    const first = a.client.send(conversation.id, 'sent while the server is down');
+    expect(first.status).toBe('sending');
+    await eventually(() => expect(a.client.outbox()[0]?.error).toBeTruthy());
+    expect(a.client.outbox()[0]?.status).toBe('sending');
+
+    // The client restarts too, while the server is still down: the outbox comes back from storage.
+    await a.client.flush();
+    a.client.close();
+    const a2 = make(server.url, { storage });
+    await a2.client.restore();
+    expect(a2.client.outbox().map((e) => [e.clientId, e.status])).toEqual([
+      [first.clientId, 'sending'],
+    ]);
+    const second = a2.client.send(conversation.id, 'and one more');
+
+    await server.start();
+    await eventually(() => expect(a2.client.connection().kind).toBe('online'), 40_000);
+    await eventually(
+      () => expect(a2.client.outbox().every((e) => e.status !== 'sending')).toBe(true),
+      40_000,
+    );
+    await eventually(() => expect(b.messages()).toHaveLength(2), 40_000);
+    const stored = await historyOf(a2, conversation.id);
+    expect(stored.map((m) => [m.clientId, m.body])).toEqual([
+      [first.clientId, 'sent while the server is down'],
+      [second.clientId, 'and one more'],
+    ]);
+    const kinds = a2.states.map((s) => s.kind);
+    expect(kinds).toContain('reconnecting');
+    expect(kinds.at(-1)).toBe('online');
+  }, 90_000);
+
+  it('never duplicates when the server stored the message but its answer was lost', async () => {
+    const a = make(proxy.url); // A's requests go through the proxy, which will swallow answers
+    const b = make(server.url);
+    await a.client.register(username('alice'), password);
+    const bob = await b.client.register(username('bob'), password);
+    const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
+
+    proxy.dropAnswers(true);
+    const entry = a.client.send(conversation.id, 'exactly once, please');
+    // The server stores it and B gets it, but A never hears back.
+    await eventually(() => expect(b.messages()).toHaveLength(1));
+    await sleep(100);
+    expect(
+      a.client.outbox()[0]?.status === 'sending' || a.client.outbox()[0]?.status === 'sent',
+    ).toBe(true);
+    await eventually(() => expect(a.client.outbox()[0]?.error).toBeTruthy());
+
+    proxy.dropAnswers(false);
+    await eventually(() => expect(a.client.outbox()[0]?.status).toBe('delivered'), 40_000);
+    const stored = await historyOf(b, conversation.id);
+    expect(stored.map((m) => m.clientId)).toEqual([entry.clientId]);
+    expect(b.messages()).toHaveLength(1);
+  }, 90_000);
+});
