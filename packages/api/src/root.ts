@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { accountRouter } from './router/account-router.js';
 import { authRouter } from './router/auth-router.js';
 import { conversationsRouter } from './router/conversations-router.js';
 import { messagesRouter } from './router/messages-router.js';
@@ -8,6 +9,7 @@ import { router } from './trpc.js';
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   users: usersRouter,
   conversations: conversationsRouter,
   messages: messagesRouter,

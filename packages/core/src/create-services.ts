@@ -1,4 +1,5 @@
 import type { Store } from '@parley/db';
+import { AccountDeletion } from './account-deletion.js';
 import { AccountService } from './account-service.js';
 import { Authenticator } from './authenticator.js';
 import type { CoreConfig } from './core-config.js';
@@ -12,6 +13,7 @@ import { PresenceStream } from './presence-stream.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { RateLimits } from './rate-limits.js';
 import { RevocationList } from './revocation-list.js';
+import { SearchService } from './search-service.js';
 import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
@@ -24,12 +26,14 @@ export type ServicesDeps = {
 
 export type Services = {
   accounts: AccountService;
+  accountDeletion: AccountDeletion;
   authenticator: Authenticator;
   revocations: RevocationList;
   rateLimits: RateLimits;
   users: UserService;
   conversations: ConversationService;
   messages: MessageService;
+  search: SearchService;
   events: EventStream;
   presence: PresenceTracker;
   presenceStream: PresenceStream;
@@ -63,12 +67,14 @@ export function createServices(deps: ServicesDeps): Services {
 
   return {
     accounts,
+    accountDeletion: new AccountDeletion(store, hasher, rateLimits, revocations, telemetry, log),
     authenticator: new Authenticator(tokens, revocations),
     revocations,
     rateLimits,
     users: new UserService(store, presence),
     conversations,
     messages: new MessageService(store, conversations, telemetry, log),
+    search: new SearchService(store, conversations),
     events: new EventStream(store, conversations, config, log),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations),

@@ -2,6 +2,7 @@ import type { Store } from '@parley/db';
 import type { HistoryPage, Message } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
+import { DomainError } from './domain-error.js';
 import { wakeUp } from './event-wakeups.js';
 import type { Logger } from './logger.js';
 import { toMessage } from './to-message.js';
@@ -25,6 +26,13 @@ export class MessageService {
     body: string,
   ): Promise<Message> {
     const recipientId = await this.conversations.peerOf(senderId, conversationId);
+    const recipient = await this.store.users.findById(recipientId);
+    if (!recipient || recipient.deletedAt !== null) {
+      throw new DomainError(
+        'NOT_FOUND',
+        'This person deleted their account: messages can no longer reach them.',
+      );
+    }
     const result = await this.store.messages.send({
       conversationId,
       clientId,

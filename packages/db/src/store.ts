@@ -25,7 +25,22 @@ export interface UserRepository {
   setLastSeen(id: string, at: number): Promise<void>;
   /** The users that share a conversation with `id`, with their current records. */
   peersOf(id: string): Promise<UserRecord[]>;
+  /**
+   * Deletes an account in one transaction: it can never log in again and its username is released;
+   * its sessions end; messages still waiting for it turn `failed` for their senders; each peer gets
+   * a `peer-deleted` event. Its sent messages read as anonymized at once; anonymizeSentBatch() then
+   * anonymizes them in storage. Null when there is no such live account.
+   */
+  deleteAccount(id: string, at: number): Promise<AccountDeletion | null>;
+  /** Anonymizes up to `batchSize` of the deleted user's sent messages; returns how many. */
+  anonymizeSentBatch(id: string, at: number, batchSize: number): Promise<number>;
 }
+
+export type AccountDeletion = {
+  endedSessionIds: string[];
+  failed: StatusChange[];
+  appended: AppendedEvent[];
+};
 
 export interface SessionRepository {
   create(session: {
@@ -84,6 +99,23 @@ export interface ConversationRepository {
   markRead(userId: string, conversationId: string, upToMessageId: string): Promise<number>;
 }
 
+export type MessageSearchQuery = {
+  /** Only messages of this user's conversations. */
+  ownerId: string;
+  /** The words to find, as typed; the last one matches as a prefix. */
+  words: string[];
+  conversationId: string | null;
+  /** Only messages older than this message id. */
+  before: string | null;
+  limit: number;
+};
+
+export type MessageSearchHit = {
+  message: MessageRecord;
+  snippet: string;
+  highlights: Array<[number, number]>;
+};
+
 export interface MessageRepository {
   /** Stores a message (or finds the one with the same clientId) and appends its events, atomically. */
   send(message: {
@@ -109,6 +141,8 @@ export interface MessageRepository {
     /** Every requested id that is now delivered to this recipient (changed now or before). */
     delivered: string[];
   }>;
+  /** Newest first. */
+  search(query: MessageSearchQuery): Promise<MessageSearchHit[]>;
   /** How many messages wait for their recipient (the offline queue's depth). */
   undeliveredCount(): Promise<number>;
 }

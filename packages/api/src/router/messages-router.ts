@@ -1,4 +1,10 @@
-import { ackInput, eventsInput, historyInput, sendMessageInput } from '@parley/protocol';
+import {
+  ackInput,
+  eventsInput,
+  historyInput,
+  messageSearchInput,
+  sendMessageInput,
+} from '@parley/protocol';
 import { tracked } from '@trpc/server';
 import { authedProcedure, router } from '../trpc.js';
 
@@ -23,6 +29,18 @@ export const messagesRouter = router({
   ack: authedProcedure.input(ackInput).mutation(async ({ ctx, input }) => ({
     delivered: await ctx.services.messages.ack(ctx.auth.userId, input.messageIds),
   })),
+
+  search: authedProcedure
+    .input(messageSearchInput)
+    .query(({ ctx, input }) =>
+      ctx.services.search.search(
+        ctx.auth.userId,
+        input.query,
+        input.conversationId ?? null,
+        input.before ?? null,
+        input.limit,
+      ),
+    ),
 
   /** Tracked: a reconnecting wsLink resumes with the last event id it saw. */
   events: authedProcedure.input(eventsInput).subscription(async function* ({ ctx, input, signal }) {

@@ -9,8 +9,14 @@ export const messageColumns = {
   clientId: messages.clientId,
   senderId: messages.senderId,
   recipientId: messages.recipientId,
-  senderName: sql<string | null>`${users.username}`.as('sender_name'),
-  anonymized: messages.isAnonymized,
+  // A deleted sender reads as anonymized at once, even while their messages are being anonymized
+  // in storage batch by batch.
+  senderName: sql<
+    string | null
+  >`CASE WHEN ${users.deletedAt} IS NULL THEN ${users.username} END`.as('sender_name'),
+  anonymized: sql<boolean>`(${messages.isAnonymized} OR ${users.deletedAt} IS NOT NULL)`
+    .mapWith((value: number) => value === 1)
+    .as('anonymized'),
   body: messages.body,
   createdAt: messages.createdAt,
   status: messages.status,
@@ -22,5 +28,6 @@ export type MessageRow = Omit<MessageRecord, 'id'> & { id: number };
 export const toMessageRecord = (row: MessageRow): MessageRecord => ({
   ...row,
   id: String(row.id),
+  senderId: row.anonymized ? null : row.senderId,
   senderName: row.anonymized ? null : row.senderName,
 });

@@ -1,27 +1,18 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { MessageRecord, NewEvent } from '../records.js';
-import type { MessageRepository, SendResult, StatusChange } from '../store.js';
+import type { MessageRecord } from '../records.js';
+import type {
+  MessageRepository,
+  MessageSearchHit,
+  MessageSearchQuery,
+  SendResult,
+  StatusChange,
+} from '../store.js';
 import { appendEvents } from './append-events.js';
+import { ftsMatchExpression, parseSnippet, snippetMarkers } from './fts-query.js';
+import { statusEvent } from './status-event.js';
 import { messageColumns, toMessageRecord } from './message-columns.js';
 import { conversations, messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-
-const statusEvent = (
-  message: MessageRecord,
-  status: 'sent' | 'delivered' | 'failed',
-  at: number,
-): NewEvent[] =>
-  message.senderId === null
-    ? []
-    : [
-        {
-          userId: message.senderId,
-          type: 'status',
-          messageId: message.id,
-          conversationId: message.conversationId,
-          payload: JSON.stringify({ status, at }),
-        },
-      ];
 
 export class SqliteMessageRepository implements MessageRepository {
   private readonly selectByClientId;
@@ -184,6 +175,42 @@ export class SqliteMessageRepository implements MessageRepository {
           .all()
           .map((row) => String(row.id));
         return { changed, delivered };
+      }),
+    );
+  }
+
+  async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {
+    const match = ftsMatchExpression(query.words, query.ownerId);
+    if (match === null) return Promise.resolve([]);
+    const before = query.before === null ? null : Number(query.before);
+    const rows = this.db.all<{ id: number; marked: string }>(sql`
+      SELECT f.rowid AS id,
+             snippet(messages_fts, 0, ${snippetMarkers.start}, ${snippetMarkers.end}, '…', 16) AS marked
+      FROM messages_fts f
+      ${query.conversationId === null ? sql`` : sql`JOIN messages m ON m.id = f.rowid`}
+      WHERE messages_fts MATCH ${match}
+        ${before !== null && Number.isSafeInteger(before) ? sql`AND f.rowid < ${before}` : sql``}
+        ${query.conversationId === null ? sql`` : sql`AND m.conversation_id = ${query.conversationId}`}
+      ORDER BY f.rowid DESC
+      LIMIT ${query.limit}`);
+    const messagesById = new Map(
+      this.db
+        .select(messageColumns)
+        .from(messages)
+        .leftJoin(users, eq(users.id, messages.senderId))
+        .where(
+          inArray(
+            messages.id,
+            rows.map((row) => row.id),
+          ),
+        )
+        .all()
+        .map((row) => [row.id, toMessageRecord(row)]),
+    );
+    return Promise.resolve(
+      rows.flatMap((row) => {
+        const message = messagesById.get(row.id);
+        return message ? [{ message, ...parseSnippet(row.marked) }] : [];
       }),
     );
   }

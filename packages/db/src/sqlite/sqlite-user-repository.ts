@@ -1,7 +1,11 @@
-import { and, asc, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { DELETED_USER_NAME } from '@parley/protocol';
 import type { UserRecord } from '../records.js';
-import type { UserRepository } from '../store.js';
-import { conversations, users } from './schema.js';
+import type { AccountDeletion, UserRepository } from '../store.js';
+import { appendEvents } from './append-events.js';
+import { messageColumns, toMessageRecord } from './message-columns.js';
+import { conversations, messages, sessions, users } from './schema.js';
+import { statusEvent } from './status-event.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 const userColumns = {
@@ -72,6 +76,90 @@ export class SqliteUserRepository implements UserRepository {
   async setLastSeen(id: string, at: number): Promise<void> {
     this.db.update(users).set({ lastSeenAt: at }).where(eq(users.id, id)).run();
     return Promise.resolve();
+  }
+
+  async deleteAccount(id: string, at: number): Promise<AccountDeletion | null> {
+    return Promise.resolve(
+      this.db.transaction((tx): AccountDeletion | null => {
+        const deleted = tx
+          .update(users)
+          .set({
+            deletedAt: at,
+            // The username is released (the live-username index ignores deleted rows) and the
+            // password can never match again.
+            username: DELETED_USER_NAME,
+            usernameKey: `deleted:${id}`,
+            passwordHash: '',
+          })
+          .where(and(eq(users.id, id), isNull(users.deletedAt)))
+          .run();
+        if (deleted.changes === 0) return null;
+
+        const endedSessionIds = tx
+          .update(sessions)
+          .set({ revokedAt: at, revokedReason: 'account-deleted' })
+          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
+          .returning({ id: sessions.id })
+          .all()
+          .map((row) => row.id);
+
+        const failedIds = tx
+          .update(messages)
+          .set({ status: 'failed' })
+          .where(and(eq(messages.recipientId, id), sql`${messages.status} IN ('pending', 'sent')`))
+          .returning({ id: messages.id })
+          .all()
+          .map((row) => row.id);
+        const failed = tx
+          .select(messageColumns)
+          .from(messages)
+          .leftJoin(users, eq(users.id, messages.senderId))
+          .where(inArray(messages.id, failedIds))
+          .all()
+          .map((row) => {
+            const message = toMessageRecord(row);
+            return { message, appended: appendEvents(tx, statusEvent(message, 'failed', at), at) };
+          });
+
+        const conversationsWithPeers = tx
+          .select({
+            id: conversations.id,
+            low: conversations.userLow,
+            high: conversations.userHigh,
+          })
+          .from(conversations)
+          .where(or(eq(conversations.userLow, id), eq(conversations.userHigh, id)))
+          .all();
+        const appended = appendEvents(
+          tx,
+          conversationsWithPeers.map((conversation) => ({
+            userId: conversation.low === id ? conversation.high : conversation.low,
+            type: 'peer-deleted' as const,
+            conversationId: conversation.id,
+          })),
+          at,
+        );
+        return { endedSessionIds, failed, appended };
+      }),
+    );
+  }
+
+  async anonymizeSentBatch(id: string, at: number, batchSize: number): Promise<number> {
+    const result = this.db
+      .update(messages)
+      .set({ senderId: null, isAnonymized: true, deletedAt: at })
+      .where(
+        inArray(
+          messages.id,
+          this.db
+            .select({ id: messages.id })
+            .from(messages)
+            .where(eq(messages.senderId, id))
+            .limit(batchSize),
+        ),
+      )
+      .run();
+    return Promise.resolve(result.changes);
   }
 
   async peersOf(id: string): Promise<UserRecord[]> {
