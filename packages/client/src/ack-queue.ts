@@ -1,6 +1,6 @@
 import { limits } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
-import { isPermanentError } from './describe-error.js';
+import { describeError, isPermanentError } from './describe-error.js';
 
 export interface AckQueueOptions {
   /** Calls `messages.ack`. */
@@ -74,6 +74,7 @@ export class AckQueue {
 
   private async send(): Promise<void> {
     let retry = false;
+    let retryAfterMs = 0;
     try {
       while (this.queued.size > 0 && !this.closed) {
         const batch = [...this.queued].slice(0, this.maxBatch);
@@ -85,6 +86,7 @@ export class AckQueue {
         } catch (error) {
           if (isPermanentError(error)) continue; // e.g. a conversation we are no longer in
           for (const id of batch) this.queued.add(id);
+          retryAfterMs = (describeError(error).retryAfter ?? 0) * 1000;
           retry = true;
           break;
         }
@@ -92,6 +94,8 @@ export class AckQueue {
     } finally {
       this.sending = null;
     }
-    if (retry && !this.closed) this.schedule(this.retryDelayMs(this.attempt++));
+    if (retry && !this.closed) {
+      this.schedule(Math.max(this.retryDelayMs(this.attempt++), retryAfterMs));
+    }
   }
 }

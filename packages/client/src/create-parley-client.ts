@@ -19,6 +19,7 @@ import type { OutboxEntry } from './outbox.js';
 import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
 import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
+import { timeoutLink } from './timeout-link.js';
 
 /** The WebSocket close code of an expired or revoked access token (API.md, "Transport"). */
 export const TOKEN_REJECTED_CLOSE_CODE = 4001;
@@ -46,6 +47,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const storage = options.storage ?? memoryStorage();
   const storageKey = options.storageKey ?? 'parley';
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => backoffDelay(attempt));
+  const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
 
   const tracker = new ConnectionTracker();
   const authChanges = new Emitter<[User | null]>();
@@ -56,7 +58,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   let closed = false;
 
   // Register, login and refresh need no token; a plain link keeps them out of the refresh logic.
-  const publicApi = createTRPCClient<AppRouter>({ links: [httpLink({ url: httpUrl })] });
+  const publicApi = createTRPCClient<AppRouter>({
+    links: [timeoutLink(requestTimeoutMs), httpLink({ url: httpUrl })],
+  });
   const session = new AuthSession({
     storage,
     key: `${storageKey}:auth`,
@@ -108,6 +112,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const api = createTRPCClient<AppRouter>({
     links: [
       authLink(session),
+      timeoutLink(requestTimeoutMs),
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: wsLink<AppRouter>({ client: wsClient }),
@@ -210,7 +215,6 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       }
       const user = session.user();
       if (!user) return null;
-      authChanges.emit(user);
       await startRealtime(user);
       return user;
     },

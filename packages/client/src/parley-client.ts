@@ -16,6 +16,8 @@ export interface ParleyClientOptions {
   storageKey?: string;
   /** Delay before reconnect or retry attempt `attempt`. @default backoffDelay (0.5 s → 30 s, ±20 % jitter) */
   retryDelayMs?: (attempt: number) => number;
+  /** A query or mutation not answered within this time fails (and the outbox and acks retry it). @default 20000 */
+  requestTimeoutMs?: number;
   /** Send a ping this often and drop a connection whose pong is late. @default { intervalMs: 10000, pongTimeoutMs: 5000 } */
   keepAlive?: { intervalMs: number; pongTimeoutMs: number };
 }

@@ -10,6 +10,11 @@ export interface TestProxy {
    * reset as soon as the answer starts, as if the network failed just after the server did its work.
    */
   dropAnswers(on: boolean): void;
+  /**
+   * While on, plain HTTP requests (not WebSocket upgrades) are swallowed: they never reach the server and get no
+   * answer, as on a half-open connection. WebSockets keep working.
+   */
+  holdHttp(on: boolean): void;
   /** Connections accepted so far. */
   connections(): number;
   close(): Promise<void>;
@@ -20,6 +25,7 @@ export async function startTestProxy(target: { port: number }): Promise<TestProx
   const open = new Set<Socket>();
   let accepted = 0;
   let dropping = false;
+  let holding = false;
   const reset = (socket: Socket) => {
     if (!socket.destroyed) socket.resetAndDestroy();
   };
@@ -38,7 +44,12 @@ export async function startTestProxy(target: { port: number }): Promise<TestProx
     upstream.on('error', cut);
     client.on('close', cut);
     upstream.on('close', cut);
-    client.on('data', (chunk) => upstream.write(chunk));
+    let kind: 'http' | 'websocket' | null = null;
+    client.on('data', (chunk: Buffer) => {
+      kind ??= /\r\nupgrade:\s*websocket/i.test(chunk.toString('latin1')) ? 'websocket' : 'http';
+      if (holding && kind === 'http') return;
+      upstream.write(chunk);
+    });
     upstream.on('data', (chunk) => {
       if (dropping) cut();
       else client.write(chunk);
@@ -51,6 +62,9 @@ export async function startTestProxy(target: { port: number }): Promise<TestProx
     killAll() {
       for (const socket of open) reset(socket);
       open.clear();
+    },
+    holdHttp(on) {
+      holding = on;
     },
     dropAnswers(on) {
       dropping = on;

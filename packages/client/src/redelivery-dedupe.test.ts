@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  eventually,
+  password,
+  sleep,
+  testClient,
+  username,
+  type TestClient,
+} from './test-clients.js';
+import { startTestProxy, type TestProxy } from './test-proxy.js';
+import { startTestServer, type TestServer } from './test-server.js';
+
+let server: TestServer;
+let proxy: TestProxy;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  proxy = await startTestProxy(server);
+});
+afterAll(async () => {
+  for (const c of clients) c.client.close();
+  await proxy.close();
+  await server.dispose();
+});
+
+describe('re-pushed messages', () => {
+  it('while acks cannot get through, the server pushes again: each message is shown once, every copy re-acked', async () => {
+    const a = testClient(server.url);
+    const b = testClient(proxy.url, { requestTimeoutMs: 500 });
+    clients.push(a, b);
+    await a.client.register(username('alice'), password);
+    const bob = await b.client.register(username('bob'), password);
+    const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
+    await eventually(() => expect(b.client.connection().kind).toBe('online'));
+
+    proxy.holdHttp(true); // B's acks (HTTP) hang and time out; its WebSocket still works
+    const bodies = ['one', 'two', 'three'];
+    for (const body of bodies) a.client.send(conversation.id, body);
+    await eventually(() => expect(b.messages().map((m) => m.body)).toEqual(bodies));
+    await eventually(() =>
+      expect(a.client.outbox().map((e) => e.status)).toEqual(['sent', 'sent', 'sent']),
+    );
+
+    // The server's first re-push comes after about 2 s, with the messages' original event ids.
+    await eventually(() => expect(b.client.stats().duplicates).toBeGreaterThanOrEqual(3), 15_000);
+    expect(b.messages().map((m) => m.body)).toEqual(bodies);
+    expect(a.client.outbox().map((e) => e.status)).toEqual(['sent', 'sent', 'sent']);
+
+    proxy.holdHttp(false);
+    await eventually(
+      () =>
+        expect(a.client.outbox().map((e) => e.status)).toEqual([
+          'delivered',
+          'delivered',
+          'delivered',
+        ]),
+      15_000,
+    );
+    await sleep(100);
+    expect(b.messages()).toHaveLength(3);
+  }, 40_000);
+});
