@@ -139,9 +139,14 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     },
   });
 
+  // Revocation happens inside the call that causes it (auth.logout may come over this very socket):
+  // close on the next turn of the event loop, so that call's answer is sent before the close frame.
   const stopRevocations = services.revocations.onRevoked((sessionId) => {
-    for (const ws of socketsBySession.get(sessionId) ?? [])
-      ws.close(CLOSE_UNAUTHORIZED, 'session ended');
+    const sockets = [...(socketsBySession.get(sessionId) ?? [])];
+    if (sockets.length === 0) return;
+    setImmediate(() => {
+      for (const ws of sockets) ws.close(CLOSE_UNAUTHORIZED, 'session ended');
+    });
   });
 
   // A consumer that reads slower than we write must not grow our memory without bound: past the
