@@ -30,6 +30,14 @@ export type ServerConfig = {
   logLevel: string;
   /** @default `<dataDir>/logs` */
   logDir: string | null;
+  /** Lets clients off loopback read GET /metrics with `Authorization: Bearer <token>`. @default null */
+  metricsToken: string | null;
+  /** How often the `metrics` log line is written. @default 60000 */
+  metricsLogIntervalMs: number;
+  /** How often the data volume's free space is checked. @default 60000 */
+  diskCheckIntervalMs: number;
+  /** Used fraction of the data volume that raises the warning. @default 0.8 */
+  diskWarnRatio: number;
   /** The web client's build; served at `/` when it exists. */
   webRoot: string;
   /** A socket whose unsent data passes this is dropped (it resumes from its last event id). @default 8 MiB */
@@ -99,6 +107,10 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     signupsPerIpPerHour: integer(env, 'SIGNUPS_PER_IP_PER_HOUR', 50, 1, 1_000_000),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     logDir: text(env, 'LOG_DIR'),
+    metricsToken: text(env, 'METRICS_TOKEN'),
+    metricsLogIntervalMs: 60_000,
+    diskCheckIntervalMs: 60_000,
+    diskWarnRatio: 0.8,
     webRoot: text(env, 'WEB_ROOT') ?? defaultWebRoot,
     maxSocketBufferBytes: 8 * 1024 * 1024,
     connectionParamsTimeoutMs: 5000,

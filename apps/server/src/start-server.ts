@@ -6,13 +6,21 @@ import { openSqliteStore, type Store } from '@parley/db';
 import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
-import { createLogger } from './create-logger.js';
+import { closeLogger, createLogger } from './create-logger.js';
+import type { ReadFilesystem } from './observability/disk-check.js';
+import { ErrorAggregator } from './observability/error-aggregator.js';
+import type { ErrorTracker } from './observability/error-tracker.js';
+import { createObservability, type Observability } from './observability/observability.js';
 import { loadServerConfig, type ServerConfig } from './server-config.js';
-import { attachWebSocketGateway } from './websocket-gateway.js';
+import { attachWebSocketGateway, type WebSocketGateway } from './websocket-gateway.js';
 
 export type StartServerOptions = Partial<ServerConfig> & {
   /** A logger to use instead of one built from `logLevel`. */
   logger?: Logger;
+  /** An external error tracker; off by default (errors are aggregated in memory and logged). */
+  errorTracker?: ErrorTracker;
+  /** The data volume's reading for the disk check (tests fake a full disk). @default fs.statfs */
+  readFilesystem?: ReadFilesystem;
 };
 
 export type RunningServer = {
@@ -23,15 +31,24 @@ export type RunningServer = {
   services: Services;
   store: Store;
   log: Logger;
+  /** Metrics registry, the `metrics` log line, error aggregation and the disk check. */
+  observability: Observability;
+  errors: ErrorAggregator;
   /** Graceful: stop accepting, tell WebSocket clients to reconnect, close the database. */
   close(): Promise<void>;
 };
 
 /** Starts Parley: options override the environment's configuration (tests pass a temp dataDir and port 0). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { logger, ...overrides } = options;
+  const { logger, errorTracker, readFilesystem, ...overrides } = options;
   const config: ServerConfig = { ...loadServerConfig(), ...overrides };
-  const log = logger ?? createLogger(config.logLevel);
+  const errors = new ErrorAggregator(errorTracker ?? null);
+  const log =
+    logger ??
+    createLogger(config.logLevel, {
+      logDir: config.logDir ?? join(config.dataDir, 'logs'),
+      onEntry: (level, object, message) => errors.observe(level, object, message),
+    });
   if (config.bcryptCost < 10)
     log.warn(
       { bcryptCost: config.bcryptCost },
@@ -44,9 +61,27 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   const store = openSqliteStore({ file: join(config.dataDir, 'parley.db') });
+  let gateway: WebSocketGateway | null = null;
+  const observability = createObservability({
+    log,
+    errors,
+    sources: {
+      connectionCount: () => gateway?.connectionCount() ?? 0,
+      undeliveredCount: () => store.messages.undeliveredCount(),
+      databaseSizeBytes: () => store.sizeBytes(),
+    },
+    dataDir: config.dataDir,
+    metricsToken: config.metricsToken,
+    trustProxy: config.trustProxy,
+    metricsLogIntervalMs: config.metricsLogIntervalMs,
+    diskCheckIntervalMs: config.diskCheckIntervalMs,
+    diskWarnRatio: config.diskWarnRatio,
+    ...(readFilesystem ? { readFilesystem } : {}),
+  });
   const services = createServices({
     store,
     log,
+    telemetry: observability.telemetry,
     config: {
       ...defaultCoreConfig(loadJwtSecret(config.dataDir, config.jwtSecret)),
       bcryptCost: config.bcryptCost,
@@ -61,7 +96,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let ready = false;
   const origins = new AllowedOrigins([]);
   const httpServer = createServer();
-  const gateway = attachWebSocketGateway({
+  gateway = attachWebSocketGateway({
     httpServer,
     services,
     origins,
@@ -80,6 +115,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       trustProxy: config.trustProxy,
       webRoot: config.webRoot,
       isReady: () => ready,
+      extraRoutes: observability.route,
       onError: (error, path) => log.error({ err: error, path }, 'unexpected error in an HTTP call'),
     }),
   );
@@ -94,6 +130,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const port = (httpServer.address() as AddressInfo).port;
   origins.replace(config.allowedOrigins ?? defaultOrigins(config.host, port));
   ready = true;
+  observability.start();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   let closing: Promise<void> | null = null;
@@ -104,16 +141,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     services,
     store,
     log,
+    observability,
+    errors,
     close() {
       closing ??= (async () => {
         ready = false;
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-        await gateway.close();
+        await observability.close();
+        await gateway?.close();
         httpServer.closeAllConnections();
         await stopped;
         await services.close();
         await store.close();
         log.info({ event: 'shutdown' }, 'server stopped');
+        await closeLogger(log);
       })();
       return closing;
     },
