@@ -1,0 +1,63 @@
+import { Show, createSignal, onCleanup } from 'solid-js';
+import { useConversations } from '../context';
+import { formatLastSeen } from '../lib/format';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { PresenceDot } from './PresenceDot';
+
+/** One conversation: the peer and their presence, the messages, the composer. */
+export function ChatView(props: { conversationId: string; targetMessageId: string | null }) {
+  const conversations = useConversations();
+  const conversation = () => conversations.get(props.conversationId);
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 30_000);
+  onCleanup(() => clearInterval(timer));
+
+  return (
+    <Show
+      when={conversation()}
+      fallback={
+        <div class="flex flex-1 items-center justify-center text-sm text-slate-500">
+          {conversations.state.loaded ? 'This conversation is not available.' : 'Loading…'}
+        </div>
+      }
+    >
+      {(current) => (
+        <section
+          class="flex min-h-0 min-w-0 flex-1 flex-col"
+          aria-label={`Conversation with ${current().peer.username}`}
+        >
+          <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+            <PresenceDot peer={current().peer} />
+            <div class="min-w-0">
+              <h2
+                class={`truncate font-semibold ${current().peer.deleted ? 'italic text-slate-500' : ''}`}
+                data-testid="peer-name"
+              >
+                {current().peer.username}
+              </h2>
+              <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="peer-status">
+                {current().peer.deleted
+                  ? 'This account was deleted'
+                  : current().peer.online
+                    ? 'Online'
+                    : formatLastSeen(current().peer.lastSeenAt, now())}
+              </p>
+            </div>
+          </header>
+          <MessageList
+            conversationId={props.conversationId}
+            peerName={current().peer.username}
+            targetMessageId={props.targetMessageId}
+          />
+          <Composer
+            conversationId={props.conversationId}
+            disabled={
+              current().peer.deleted ? 'You can no longer reply: this account was deleted.' : null
+            }
+          />
+        </section>
+      )}
+    </Show>
+  );
+}

@@ -1,0 +1,111 @@
+import type { ChatEvent } from '@parley/protocol';
+import { createEffect, createSignal, on, onCleanup } from 'solid-js';
+import type { ChatClient, OutboxEntry } from '../lib/client-types';
+import type { Platform } from '../lib/platform';
+import { createConversationsStore } from './conversations-store';
+import { createDraftStore } from './draft-store';
+import { createMessagesStore } from './messages-store';
+import { createMessageSearchStore, createUserSearchStore } from './search-store';
+
+/**
+ * Everything a signed-in user's screen needs, created when they sign in and dropped when they sign
+ * out (so nothing of theirs is left in memory for the next user or the back button). One
+ * subscription to the client feeds every store.
+ */
+export function createChatServices(client: ChatClient, platform: Platform, userId: string) {
+  const selfId = (): string => userId;
+  const conversations = createConversationsStore(client, selfId);
+  const messages = createMessagesStore(client, selfId);
+  const drafts = createDraftStore(platform.storage, userId);
+  const messageSearch = createMessageSearchStore(client);
+  const userSearch = createUserSearchStore(client, selfId);
+  const [viewing, setViewing] = createSignal<string | null>(null);
+  const [announcement, setAnnouncement] = createSignal('');
+
+  const visible = (): boolean => document.visibilityState === 'visible';
+  const isViewing = (conversationId: string): boolean => viewing() === conversationId && visible();
+
+  const markViewedRead = (): void => {
+    const id = viewing();
+    if (!id || !visible()) return;
+    const conversation = conversations.get(id);
+    const last = messages.lastMessageId(id) ?? conversation?.lastMessage?.id ?? null;
+    if (conversation && last && conversation.unreadCount > 0) void conversations.markRead(id, last);
+  };
+
+  const onEvent = (event: ChatEvent): void => {
+    if (event.type === 'peer-deleted') {
+      messages.applyPeerDeleted(
+        event.conversationId,
+        conversations.get(event.conversationId)?.peer.id ?? null,
+      );
+    }
+    conversations.applyEvent(event, isViewing);
+    messages.applyEvent(event);
+    if (event.type === 'message' && event.message.senderId !== userId) {
+      const { message } = event;
+      setAnnouncement(`New message from ${message.senderName}: ${message.body}`);
+      if (isViewing(message.conversationId))
+        void conversations.markRead(message.conversationId, message.id);
+      if (!document.hasFocus()) {
+        platform.notify({
+          conversationId: message.conversationId,
+          title: message.senderName,
+          body: message.body,
+        });
+      }
+    }
+  };
+  onCleanup(client.onEvent(onEvent));
+  onCleanup(client.onPresence((event) => conversations.applyPresence(event)));
+  const onOutbox = (entries: OutboxEntry[]): void => {
+    conversations.applyOutbox(entries);
+    messages.applyOutbox(entries);
+  };
+  onOutbox(client.outbox());
+  onCleanup(client.onOutboxChange(onOutbox));
+
+  // After a reconnect, refresh the list (presence and unread counts may have moved meanwhile).
+  let wasOnline = client.connection().kind === 'online';
+  onCleanup(
+    client.onConnectionChange((state) => {
+      const online = state.kind === 'online';
+      if (online && !wasOnline) void conversations.load();
+      wasOnline = online;
+    }),
+  );
+
+  createEffect(() => platform.setUnreadCount(conversations.totalUnread()));
+  createEffect(on(viewing, markViewedRead));
+  const onVisibility = (): void => markViewedRead();
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('focus', onVisibility);
+  onCleanup(() => {
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('focus', onVisibility);
+    platform.setUnreadCount(0);
+  });
+
+  void conversations.load();
+  void drafts.load();
+
+  return {
+    conversations,
+    messages,
+    drafts,
+    messageSearch,
+    userSearch,
+    viewing,
+    setViewing,
+    markViewedRead,
+    announcement,
+    announce: setAnnouncement,
+    send(conversationId: string, body: string): OutboxEntry {
+      const entry = client.send(conversationId, body);
+      onOutbox(client.outbox());
+      return entry;
+    },
+  };
+}
+
+export type ChatServices = ReturnType<typeof createChatServices>;
