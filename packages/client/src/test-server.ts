@@ -18,7 +18,7 @@ export interface TestServer {
 
 /** A real Parley server on a free port with a fresh SQLite file in a temp dir; cheap bcrypt for speed. */
 export async function startTestServer(
-  options: { requestsPerMinute?: number } = {},
+  options: { requestsPerMinute?: number; webRoot?: string } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-client-test-'));
   const boot = (port: number) =>
@@ -31,7 +31,7 @@ export async function startTestServer(
       requestsPerMinute: options.requestsPerMinute ?? 1000,
       signupsPerIpPerHour: 1_000_000,
       loginMaxFailures: 1000,
-      webRoot: join(dataDir, 'no-web-build'),
+      webRoot: options.webRoot ?? join(dataDir, 'no-web-build'),
     });
   const first = await boot(0);
   const server: TestServer = {
