@@ -67,13 +67,12 @@ export class AccountService {
   }
 
   async login(username: string, password: string, meta: ClientMeta): Promise<AuthResult> {
-    await this.rateLimits.assertLoginAllowed(meta.ip);
+    await this.rateLimits.beginLoginAttempt(meta.ip);
     const user = await this.store.users.findLiveByUsername(username);
     const valid = user
       ? await this.hasher.verify(password, user.passwordHash)
       : await this.hasher.verifyNothing(password);
     if (!user || !valid) {
-      await this.rateLimits.recordLoginFailure(meta.ip);
       this.telemetry.loginFailed();
       this.log.warn(
         { event: 'login-failed', ip: meta.ip, knownUser: Boolean(user) },
@@ -81,6 +80,7 @@ export class AccountService {
       );
       throw unauthorized(INVALID_CREDENTIALS);
     }
+    await this.rateLimits.forgiveLoginAttempt(meta.ip);
     this.log.info({ event: 'login', userId: user.id, ip: meta.ip }, 'logged in');
     return this.startSession(user, meta);
   }

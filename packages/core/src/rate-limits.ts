@@ -40,7 +40,26 @@ export class RateLimits {
     });
   }
 
-  /** Refuses a login from an IP that used up its failures, even with the right password. */
+  /**
+   * Counts a login attempt before its password is checked, and refuses it (even with the right
+   * password) once the IP has used up its failures. Counting first means attempts racing in
+   * parallel cannot all pass a check made before any of them failed.
+   */
+  async beginLoginAttempt(ip: string): Promise<void> {
+    await this.loginFailures.consume(ip).catch((rejection: unknown) => {
+      if (rejection instanceof RateLimiterRes) {
+        throw tooManyRequests('Too many failed logins from your network.', rejection);
+      }
+      throw rejection;
+    });
+  }
+
+  /** A successful login was not a failure: gives back the point its attempt took. */
+  async forgiveLoginAttempt(ip: string): Promise<void> {
+    await this.loginFailures.reward(ip, 1);
+  }
+
+  /** Refuses a password check from an IP that used up its failures, even with the right password. */
   async assertLoginAllowed(ip: string): Promise<void> {
     const res = await this.loginFailures.get(ip);
     if (res && res.consumedPoints >= this.config.loginMaxFailures) {
