@@ -31,7 +31,8 @@ export function createDebouncedQuery<T>(run: (query: string) => Promise<T[]>, de
     try {
       const results = await run(query);
       if (ticket !== sequence()) return;
-      setState({ results: reconcile(results) as unknown as T[], status: 'done', error: null });
+      setState('results', reconcile(results));
+      setState({ status: 'done', error: null });
     } catch (error) {
       if (ticket !== sequence()) return;
       setState({ results: [], status: 'error', error: errorInfo(error).message });

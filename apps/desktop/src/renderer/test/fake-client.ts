@@ -1,0 +1,277 @@
+import type {
+  ChatEvent,
+  Conversation,
+  HistoryPage,
+  Message,
+  PresenceEvent,
+  SearchPage,
+  User,
+  UserSummary,
+} from '@parley/protocol';
+import type {
+  ChatClient,
+  ConnectionState,
+  KeyValueStorage,
+  OutboxEntry,
+} from '../lib/client-types';
+import type { Platform } from '../lib/platform';
+
+/** A TRPCClientError look-alike: what `errorInfo` reads. */
+export class FakeServerError extends Error {
+  constructor(
+    message: string,
+    readonly data: { code: string; fieldErrors?: Record<string, string[]>; retryAfter?: number },
+  ) {
+    super(message);
+  }
+}
+
+let counter = 0;
+export const nextId = (prefix: string): string => `${prefix}${++counter}`;
+
+export function makeMessage(
+  overrides: Partial<Message> & Pick<Message, 'conversationId'>,
+): Message {
+  const id = overrides.id ?? nextId('m');
+  return {
+    id,
+    clientId: overrides.clientId ?? `client-${id}`,
+    senderId: 'u-bob',
+    senderName: 'bob',
+    anonymized: false,
+    body: 'hello',
+    createdAt: Date.now(),
+    status: 'delivered',
+    deliveredAt: null,
+    ...overrides,
+  };
+}
+
+export function makeConversation(
+  overrides: Partial<Conversation> & { peerName: string; peerId?: string },
+): Conversation {
+  const { peerName, peerId, ...rest } = overrides;
+  return {
+    id: nextId('c'),
+    peer: {
+      id: peerId ?? `u-${peerName}`,
+      username: peerName,
+      online: false,
+      lastSeenAt: null,
+      deleted: false,
+    },
+    createdAt: 1_000,
+    lastMessage: null,
+    unreadCount: 0,
+    ...rest,
+  };
+}
+
+export function memoryStorage(): KeyValueStorage & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return {
+    values,
+    getItem: (key) => values.get(key) ?? null,
+    setItem: (key, value) => void values.set(key, value),
+    removeItem: (key) => void values.delete(key),
+  };
+}
+
+/**
+ * An in-memory stand-in for @parley/client: the API answers from `data`, and tests push events,
+ * presence, connection changes and outbox updates by hand.
+ */
+export function createFakeClient(options: { user?: User | null } = {}) {
+  let user: User | null = options.user ?? null;
+  let connection: ConnectionState = { kind: 'online' };
+  let outbox: OutboxEntry[] = [];
+  const listeners = {
+    auth: new Set<(user: User | null) => void>(),
+    connection: new Set<(state: ConnectionState) => void>(),
+    event: new Set<(event: ChatEvent, id: string) => void>(),
+    presence: new Set<(event: PresenceEvent) => void>(),
+    outbox: new Set<(entries: OutboxEntry[]) => void>(),
+  };
+  const subscribe =
+    <T>(set: Set<T>) =>
+    (listener: T): (() => void) => {
+      set.add(listener);
+      return () => set.delete(listener);
+    };
+  const data = {
+    users: [] as UserSummary[],
+    conversations: [] as Conversation[],
+    /** Per conversation, oldest first. */
+    messages: {} as Record<string, Message[]>,
+    searchResults: null as SearchPage | null,
+    registerError: null as Error | null,
+    loginError: null as Error | null,
+    historyPageSize: 50,
+  };
+  const calls: Array<[string, unknown]> = [];
+  let eventId = 0;
+
+  const client: ChatClient = {
+    api: {
+      users: {
+        search: {
+          query: (input) => {
+            calls.push(['users.search', input]);
+            return Promise.resolve(
+              data.users.filter((u) =>
+                u.username.toLowerCase().includes(input.query.toLowerCase()),
+              ),
+            );
+          },
+        },
+      },
+      conversations: {
+        open: {
+          mutate: (input) => {
+            calls.push(['conversations.open', input]);
+            const existing = data.conversations.find((c) => c.peer.id === input.userId);
+            if (existing) return Promise.resolve(existing);
+            const summary = data.users.find((u) => u.id === input.userId);
+            const created = makeConversation({
+              peerName: summary?.username ?? 'someone',
+              peerId: input.userId,
+            });
+            data.conversations.push(created);
+            return Promise.resolve(created);
+          },
+        },
+        list: { query: () => Promise.resolve(structuredClone(data.conversations)) },
+        get: {
+          query: (input) => {
+            const found = data.conversations.find((c) => c.id === input.conversationId);
+            return found
+              ? Promise.resolve(structuredClone(found))
+              : Promise.reject(new FakeServerError('Forbidden', { code: 'FORBIDDEN' }));
+          },
+        },
+        markRead: {
+          mutate: (input) => {
+            calls.push(['conversations.markRead', input]);
+            return Promise.resolve({ unreadCount: 0 });
+          },
+        },
+      },
+      messages: {
+        history: {
+          query: (input) => {
+            calls.push(['messages.history', input]);
+            const all = data.messages[input.conversationId] ?? [];
+            const end = input.before ? all.findIndex((m) => m.id === input.before) : all.length;
+            const limit = input.limit ?? data.historyPageSize;
+            const start = Math.max(0, end - Math.min(limit, data.historyPageSize));
+            const page: HistoryPage = {
+              messages: structuredClone(all.slice(start, end)),
+              nextBefore: start > 0 ? (all[start]?.id ?? null) : null,
+            };
+            return Promise.resolve(page);
+          },
+        },
+        search: {
+          query: (input) => {
+            calls.push(['messages.search', input]);
+            return Promise.resolve(data.searchResults ?? { results: [], nextBefore: null });
+          },
+        },
+      },
+    },
+    user: () => user,
+    register: (username) => {
+      calls.push(['register', username]);
+      if (data.registerError) return Promise.reject(data.registerError);
+      user = { id: `u-${username}`, username, createdAt: Date.now() };
+      return Promise.resolve(user);
+    },
+    login: (username) => {
+      calls.push(['login', username]);
+      if (data.loginError) return Promise.reject(data.loginError);
+      user = { id: `u-${username}`, username, createdAt: Date.now() };
+      return Promise.resolve(user);
+    },
+    logout: () => {
+      calls.push(['logout', null]);
+      user = null;
+      for (const listener of listeners.auth) listener(null);
+      return Promise.resolve();
+    },
+    deleteAccount: (password) => {
+      calls.push(['deleteAccount', password]);
+      user = null;
+      for (const listener of listeners.auth) listener(null);
+      return Promise.resolve();
+    },
+    restore: () => Promise.resolve(user),
+    onAuthChange: subscribe(listeners.auth),
+    connection: () => connection,
+    onConnectionChange: subscribe(listeners.connection),
+    onEvent: subscribe(listeners.event),
+    onPresence: subscribe(listeners.presence),
+    send: (conversationId, body) => {
+      calls.push(['send', { conversationId, body }]);
+      const entry: OutboxEntry = {
+        clientId: nextId('client-'),
+        conversationId,
+        body,
+        createdAt: Date.now(),
+        status: 'sending',
+        message: null,
+        error: null,
+      };
+      outbox = [...outbox, entry];
+      for (const listener of listeners.outbox) listener(outbox);
+      return entry;
+    },
+    outbox: () => outbox,
+    onOutboxChange: subscribe(listeners.outbox),
+    close: () => undefined,
+  };
+
+  return {
+    client,
+    data,
+    calls,
+    emit(event: ChatEvent): void {
+      eventId += 1;
+      for (const listener of listeners.event) listener(event, String(eventId));
+    },
+    presence(event: PresenceEvent): void {
+      for (const listener of listeners.presence) listener(event);
+    },
+    setConnection(state: ConnectionState): void {
+      connection = state;
+      for (const listener of listeners.connection) listener(state);
+    },
+    /** Moves an outbox entry on (e.g. the server stored it, or a status event arrived). */
+    updateOutbox(clientId: string, change: Partial<OutboxEntry>): void {
+      outbox = outbox.map((entry) =>
+        entry.clientId === clientId ? { ...entry, ...change } : entry,
+      );
+      for (const listener of listeners.outbox) listener(outbox);
+    },
+  };
+}
+
+export type FakeClient = ReturnType<typeof createFakeClient>;
+
+export function fakePlatform(
+  storage: KeyValueStorage = memoryStorage(),
+): Platform & { unread: number[]; notified: unknown[] } {
+  const unread: number[] = [];
+  const notified: unknown[] = [];
+  return {
+    kind: 'web',
+    storage,
+    unread,
+    notified,
+    setUnreadCount: (count) => void unread.push(count),
+    notify: (notification) => void notified.push(notification),
+    settings: () => Promise.resolve(null),
+    setNotifications: () => Promise.resolve(),
+    setServerUrl: () => Promise.resolve(),
+    onOpenConversation: () => () => undefined,
+  };
+}
