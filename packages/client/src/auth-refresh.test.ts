@@ -89,6 +89,11 @@ describe('sessions and token refresh', () => {
       .mutate({ refreshToken: stored.refreshToken })
       .catch((e: unknown) => e);
     expect(describeError(refused).code).toBe('UNAUTHORIZED');
+
+    // The same client signs in again and goes back online.
+    await a.client.login(stored.user.username, password);
+    await eventually(() => expect(a.client.connection().kind).toBe('online'));
+    expect(signedOut).toEqual([null, stored.user]);
   });
 
   it('a session revoked elsewhere signs the client out (4001, then the refresh is refused)', async () => {

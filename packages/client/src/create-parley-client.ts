@@ -29,12 +29,6 @@ function authorization(op: Operation | undefined): HTTPHeaders {
   return typeof token === 'string' ? { authorization: `Bearer ${token}` } : {};
 }
 
-/** `account.delete` (API.md); typed by hand until the router's `account` namespace is exported. */
-type AccountApi = {
-  account: { delete: { mutate(input: { password: string }): Promise<unknown> } };
-};
-const accountApi = (api: unknown): AccountApi => api as AccountApi;
-
 /**
  * The Parley client: typed procedures plus what every app needs — sessions that survive restarts, token refresh,
  * a WebSocket that reconnects with backoff, one deduplicated and acknowledged event stream that resumes where it
@@ -200,7 +194,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       }
     },
     deleteAccount: async (password) => {
-      await accountApi(api).account.delete.mutate({ password });
+      await api.account.delete.mutate({ password });
       await signOutLocally();
     },
     restore: async () => {

@@ -1,3 +1,6 @@
+import type { AppRouter } from '@parley/api';
+import type { PresenceEvent } from '@parley/protocol';
+import { createTRPCClient, httpLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
 import { eventually, password, testClient, username, type TestClient } from './test-clients.js';
@@ -81,5 +84,60 @@ describe('two clients on a real server', () => {
     const taken = await c.client.register(a.user().username, password).catch((e: unknown) => e);
     expect(describeError(taken)).toMatchObject({ code: 'CONFLICT' });
     expect(describeError(taken).message.length).toBeGreaterThan(5);
+  });
+
+  it('reports the connection as connecting, then online', async () => {
+    const { a } = await pair();
+    expect(a.states.map((s) => s.kind)).toEqual(['connecting', 'online']);
+  });
+
+  it('streams presence: a snapshot, then the peer going offline and online again', async () => {
+    const { a, b } = await pair();
+    const seen: PresenceEvent[] = [];
+    a.client.onPresence((event) => seen.push(event));
+    // A's presence stream started before the conversation existed: reconnect-free check through B's comings and goings.
+    b.client.close();
+    await eventually(() =>
+      expect(seen).toContainEqual(
+        expect.objectContaining({ type: 'presence', userId: b.user().id, online: false }),
+      ),
+    );
+    const b2 = make(server.url);
+    await b2.client.login(b.user().username, password);
+    await eventually(() =>
+      expect(seen.at(-1)).toMatchObject({ type: 'presence', userId: b.user().id, online: true }),
+    );
+  });
+
+  it('deleting an account: the peer learns it, its undelivered messages turn failed, the client signs out', async () => {
+    const { a, b, conversation } = await pair();
+    b.client.close(); // B is away: A's message waits for B
+    const entry = a.client.send(conversation.id, 'are you there?');
+    await eventually(() => expect(a.client.outbox()[0]?.status).toBe('pending'));
+
+    // B deletes the account from elsewhere, without ever receiving the message (a bare tRPC client).
+    const raw = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+    const { accessToken } = await raw.auth.login.mutate({ username: b.user().username, password });
+    const authed = createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${server.url}/trpc`,
+          headers: { authorization: `Bearer ${accessToken}` },
+        }),
+      ],
+    });
+    await authed.account.delete.mutate({ password });
+
+    await eventually(() =>
+      expect(a.client.outbox()[0]).toMatchObject({ clientId: entry.clientId, status: 'failed' }),
+    );
+    await eventually(() =>
+      expect(a.events.some(({ event }) => event.type === 'peer-deleted')).toBe(true),
+    );
+
+    await a.client.deleteAccount(password);
+    expect(a.client.user()).toBeNull();
+    expect(a.client.connection()).toEqual({ kind: 'offline' });
+    expect(a.client.outbox()).toEqual([]);
   });
 });
