@@ -30,6 +30,27 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
+/**
+ * The answer tRPC itself gives to an oversized body (its error shape, one per call of a batch),
+ * so that clients read `error.data.code === 'PAYLOAD_TOO_LARGE'` and a message they can show.
+ */
+const payloadTooLarge = (url: string, path: string) => {
+  const error = (procedure: string | undefined) => ({
+    error: {
+      message: `The request is too large: the limit is ${limits.maxPayloadBytes / 1024} KiB.`,
+      code: -32013,
+      data: {
+        code: 'PAYLOAD_TOO_LARGE',
+        httpStatus: 413,
+        ...(procedure ? { path: procedure } : {}),
+      },
+    },
+  });
+  const procedures = path.slice('/trpc/'.length).split(',');
+  const isBatch = new URLSearchParams(url.split('?')[1] ?? '').get('batch') === '1';
+  return isBatch ? procedures.map((procedure) => error(procedure)) : error(procedures[0]);
+};
+
 /** One listener for every HTTP route: /healthz, /trpc/*, and the web client at /. */
 export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
   const { services, origins, trustProxy } = options;
@@ -90,9 +111,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       }
       const declaredLength = Number(req.headers['content-length'] ?? 0);
       if (declaredLength > limits.maxPayloadBytes) {
-        json(res, 413, {
-          error: { message: 'The request is too large.', code: 'PAYLOAD_TOO_LARGE' },
-        });
+        json(res, 413, payloadTooLarge(url, path));
         req.resume();
         return;
       }

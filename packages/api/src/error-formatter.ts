@@ -1,4 +1,5 @@
 import { DomainError } from '@parley/core';
+import { limits } from '@parley/protocol';
 import type { TRPCError } from '@trpc/server';
 import { ZodError, z } from 'zod';
 
@@ -13,6 +14,9 @@ export type ErrorData = ErrorShape['data'] & {
   passwordRules?: string[];
   retryAfter?: number;
 };
+
+/** tRPC's own message for an oversized body is just its code. */
+const payloadTooLargeMessage = `The request is too large: the limit is ${limits.maxPayloadBytes / 1024} KiB.`;
 
 const firstMessage = (
   fieldErrors: Record<string, string[] | undefined>,
@@ -52,6 +56,8 @@ export function formatError<Shape extends ErrorShape>({
     if (cause.details.fieldErrors) data.fieldErrors = cause.details.fieldErrors;
     if (cause.details.passwordRules) data.passwordRules = cause.details.passwordRules;
     if (cause.details.retryAfter !== undefined) data.retryAfter = cause.details.retryAfter;
+  } else if (error.code === 'PAYLOAD_TOO_LARGE') {
+    message = payloadTooLargeMessage;
   } else if (error.code === 'INTERNAL_SERVER_ERROR') {
     message = 'Something went wrong on the server. Please try again.';
   }
