@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the end-to-end test runs the real server; app code never imports it
+import { startServer, type RunningServer } from '@parley/server';
+
+export const appRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const webRoot = join(appRoot, 'dist', 'web');
+export const resultsDir = join(appRoot, 'test-results');
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** A real Parley server on a free port, a fresh SQLite file, serving this app's web build. */
+export async function startParley(): Promise<{
+  server: RunningServer;
+  dispose: () => Promise<void>;
+}> {
+  if (!existsSync(join(webRoot, 'index.html')))
+    throw new Error(`No web build at ${webRoot}: run npm run build first`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-desktop-e2e-'));
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    bcryptCost: 4,
+    logLevel: 'silent',
+    signupsPerIpPerHour: 1_000_000,
+    loginMaxFailures: 1000,
+    webRoot,
+  });
+  return {
+    server,
+    dispose: async () => {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--no-sandbox',
+      '--headless',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Saves `<name>-light.png` and `<name>-dark.png` (the app follows the system color scheme). */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  await mkdir(resultsDir, { recursive: true });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.waitForTimeout(50);
+    await page.screenshot({ path: join(resultsDir, `${name}-${colorScheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+export async function signUp(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/#/signup`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.getByTestId('me').waitFor();
+}
+
+/** The delivery state shown on our message with this body. */
+export function statusOf(page: Page, body: string) {
+  return page
+    .locator('li[data-mine="true"]', {
+      has: page.getByTestId('body').getByText(body, { exact: true }),
+    })
+    .locator('[data-status]')
+    .getAttribute('data-status');
+}
+
+/**
+ * Records every status our messages go through, from before they are sent. (Runs in the page; kept
+ * as source text because this program is typed for Node, not the DOM.)
+ */
+export async function recordStatuses(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const seen = [];
+    window.__statuses = seen;
+    const record = () => {
+      for (const element of document.querySelectorAll('li[data-mine="true"] [data-status]')) {
+        const body = element.closest('li')?.querySelector('[data-testid="body"]')?.textContent ?? '';
+        const entry = body + ':' + element.getAttribute('data-status');
+        if (!seen.includes(entry)) seen.push(entry);
+      }
+    };
+    new MutationObserver(record).observe(document.body, {
+      subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'],
+    });
+  })()`);
+}
+
+export function recordedStatuses(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>('window.__statuses');
+}
