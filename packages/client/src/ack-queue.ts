@@ -57,6 +57,15 @@ export class AckQueue {
     }
   }
 
+  /** The connection is back: send what waits for a retry now. */
+  retryNow(): void {
+    if (!this.timer || this.sending || this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    this.sending = this.send();
+  }
+
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);

@@ -1,6 +1,6 @@
 import type { AuthResult } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { AuthSession } from './auth-session.js';
+import { accessTokenLifetimeMs, AuthSession } from './auth-session.js';
 import { memoryStorage } from './storage.js';
 import { networkError, serverError } from './test-errors.js';
 
@@ -131,5 +131,33 @@ describe('AuthSession', () => {
     );
     const third = new AuthSession({ storage, key: 'auth', refresh });
     expect(await third.load()).toBeNull();
+  });
+
+  it('judges expiry by the token’s own lifetime, so a device clock hours off does not cause refresh storms', async () => {
+    const serverNow = Date.now() - 2 * 3_600_000; // this device's clock is two hours ahead
+    const claims = {
+      sub: 'u1',
+      iat: Math.floor(serverNow / 1000),
+      exp: Math.floor(serverNow / 1000) + 3600,
+    };
+    const jwt = ['{"alg":"HS256"}', JSON.stringify(claims)]
+      .map((part) => Buffer.from(part).toString('base64url'))
+      .concat('signature')
+      .join('.');
+    expect(accessTokenLifetimeMs(jwt)).toBe(3_600_000);
+    expect(accessTokenLifetimeMs('not-a-jwt')).toBeNull();
+    let refreshed = 0;
+    const session = new AuthSession({
+      storage: memoryStorage(),
+      key: 'auth',
+      refresh: () => {
+        refreshed++;
+        return Promise.resolve(tokens());
+      },
+    });
+    session.set({ ...tokens(), accessToken: jwt, accessTokenExpiresAt: claims.exp * 1000 });
+    expect(await session.accessToken()).toBe(jwt);
+    expect(refreshed).toBe(0);
+    session.close();
   });
 });

@@ -15,7 +15,28 @@ export interface AuthSessionOptions {
   now?: () => number;
 }
 
-function parseAuth(value: unknown): AuthResult | null {
+/** The tokens plus when the access token expires by this device's clock (which may differ from the server's). */
+type HeldAuth = AuthResult & { localExpiresAt?: number };
+
+/**
+ * How long an access token lives, from its own `iat` and `exp` claims (JWT, API.md): both are the server's clock,
+ * so the difference is right even when this device's clock is off by hours. Null when it is not a readable JWT.
+ */
+export function accessTokenLifetimeMs(token: string): number | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+    const { iat, exp } = JSON.parse(json) as { iat?: unknown; exp?: unknown };
+    if (typeof iat !== 'number' || typeof exp !== 'number' || exp <= iat) return null;
+    return (exp - iat) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+function parseAuth(value: unknown): HeldAuth | null {
   if (typeof value !== 'object' || value === null) return null;
   const auth = value as Partial<AuthResult>;
   if (
@@ -27,7 +48,7 @@ function parseAuth(value: unknown): AuthResult | null {
   ) {
     return null;
   }
-  return auth as AuthResult;
+  return auth as HeldAuth;
 }
 
 /**
@@ -37,11 +58,11 @@ function parseAuth(value: unknown): AuthResult | null {
  * is lost, the retry presents the same refresh token, which the server accepts within 30 seconds.
  */
 export class AuthSession {
-  private auth: AuthResult | null = null;
+  private auth: HeldAuth | null = null;
   private refreshing: Promise<AuthResult | null> | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAttempt = 0;
-  private readonly persisted: PersistedValue<AuthResult | null>;
+  private readonly persisted: PersistedValue<HeldAuth | null>;
   private readonly changes = new Emitter<[User | null]>();
   private readonly margin: number;
   private readonly now: () => number;
@@ -74,16 +95,17 @@ export class AuthSession {
     return stored;
   }
 
-  /** Keeps the result of register, login or refresh. */
+  /** Keeps the result of register, login or refresh, just received from the server. */
   set(auth: AuthResult): void {
-    this.adopt(auth);
+    const lifetime = accessTokenLifetimeMs(auth.accessToken);
+    this.adopt(lifetime === null ? auth : { ...auth, localExpiresAt: this.now() + lifetime });
   }
 
   /** An access token that is not about to expire, refreshing first if needed; null when signed out. */
   async accessToken(): Promise<string | null> {
     const auth = this.auth;
     if (!auth) return null;
-    if (auth.accessTokenExpiresAt - this.now() > Math.min(this.margin / 2, 30_000))
+    if (this.expiresAt(auth) - this.now() > Math.min(this.margin / 2, 30_000))
       return auth.accessToken;
     return (await this.refresh())?.accessToken ?? null;
   }
@@ -134,7 +156,7 @@ export class AuthSession {
       const next = await this.options.refresh(auth.refreshToken);
       this.refreshCount++;
       if (this.auth !== auth) return this.auth; // logged out or in again meanwhile
-      this.adopt(next);
+      this.set(next);
       await this.persisted.flush(); // the new refresh token must survive a crash
       return next;
     } catch (error) {
@@ -147,12 +169,17 @@ export class AuthSession {
     }
   }
 
-  private adopt(auth: AuthResult): void {
+  /** Expiry of the access token by this device's clock. */
+  private expiresAt(auth: HeldAuth): number {
+    return auth.localExpiresAt ?? auth.accessTokenExpiresAt;
+  }
+
+  private adopt(auth: HeldAuth): void {
     const userChanged = this.auth?.user.id !== auth.user.id;
     this.auth = auth;
     this.persisted.save();
     this.timerAttempt = 0;
-    this.scheduleRefresh(auth.accessTokenExpiresAt - this.margin - this.now());
+    this.scheduleRefresh(this.expiresAt(auth) - this.margin - this.now());
     if (userChanged) this.changes.emit(auth.user);
   }
 
@@ -164,8 +191,8 @@ export class AuthSession {
       this.timer = null;
       const auth = this.auth;
       if (!auth) return;
-      if (auth.accessTokenExpiresAt - this.margin - this.now() > 1000) {
-        this.scheduleRefresh(auth.accessTokenExpiresAt - this.margin - this.now());
+      if (this.expiresAt(auth) - this.margin - this.now() > 1000) {
+        this.scheduleRefresh(this.expiresAt(auth) - this.margin - this.now());
         return;
       }
       this.refresh().catch(() => {

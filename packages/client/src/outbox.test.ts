@@ -228,4 +228,21 @@ describe('Outbox', () => {
     await vi.waitFor(() => expect(seen.at(-1)).toBe('pending'));
     expect(seen[0]).toBe('sending');
   });
+
+  it('retries at once when told the connection is back, instead of waiting out the backoff', async () => {
+    const server = fakeServer();
+    server.fail(1);
+    const outbox = new Outbox({
+      storage: memoryStorage(),
+      key: 'k',
+      send: server.send,
+      retryDelayMs: () => 60_000,
+    });
+    outbox.start();
+    const entry = outbox.enqueue('conv', 'hi');
+    await vi.waitFor(() => expect(outbox.get(entry.clientId)?.error).toBeTruthy());
+    outbox.retryNow();
+    await vi.waitFor(() => expect(outbox.get(entry.clientId)?.status).toBe('pending'));
+    outbox.close();
+  });
 });

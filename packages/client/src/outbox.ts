@@ -124,6 +124,15 @@ export class Outbox {
     this.timers.clear();
   }
 
+  /** The connection is back: retry now instead of when the backoff timers say. */
+  retryNow(): void {
+    if (!this.running) return;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.attempts.clear();
+    this.pumpAll();
+  }
+
   close(): void {
     this.stop();
     this.closed = true;

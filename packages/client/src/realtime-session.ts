@@ -126,7 +126,12 @@ export class RealtimeSession {
       onStarted: () => {
         if (!current()) return;
         this.attempts[stream] = 0;
-        if (stream === 'events') tracker.set({ kind: 'online' });
+        if (stream === 'events') {
+          tracker.set({ kind: 'online' });
+          // Back online: what waits for a backoff timer goes now.
+          this.outbox.retryNow();
+          this.acks.retryNow();
+        }
       },
       onError: (error: unknown) => {
         if (!current()) return;
