@@ -1,0 +1,3 @@
+import { configFor } from '@parley/eslint-config';
+
+export default configFor('bench', import.meta.dirname);

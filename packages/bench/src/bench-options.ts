@@ -1,0 +1,57 @@
+export type BenchOptions = {
+  quick: boolean;
+  /** Connections held (users). */
+  users: number;
+  /** Connection ramp: new connections per second. */
+  rampRate: number;
+  /** Steady load, messages per second. */
+  rate: number;
+  durationSeconds: number;
+  ceilingStepSeconds: number;
+  ceilingMaxSteps: number;
+  stormLogins: number;
+  stormCost: number;
+  seedUsers: number;
+  seedMessages: number;
+  queries: number;
+  cpuProf: boolean;
+  outDir: string;
+};
+
+const value = (args: string[], name: string): string | undefined => {
+  const index = args.indexOf(`--${name}`);
+  if (index >= 0) return args[index + 1];
+  const inline = args.find((arg) => arg.startsWith(`--${name}=`));
+  return inline?.slice(name.length + 3);
+};
+
+const number = (args: string[], name: string, fallback: number, min: number, max: number) => {
+  const raw = value(args, name);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+    throw new Error(`--${name} must be a number from ${min} to ${max}`);
+  }
+  return parsed;
+};
+
+/** `npm run bench -- [--quick] [--users N] [--rate R] [--duration S] …`; every loop is bounded by these. */
+export function parseBenchOptions(args: string[], defaultOutDir: string): BenchOptions {
+  const quick = args.includes('--quick');
+  return {
+    quick,
+    users: number(args, 'users', quick ? 2000 : 10_000, 2, 15_000),
+    rampRate: number(args, 'ramp-rate', 1000, 10, 20_000),
+    rate: number(args, 'rate', 2000, 1, 100_000),
+    durationSeconds: number(args, 'duration', quick ? 8 : 30, 1, 600),
+    ceilingStepSeconds: number(args, 'ceiling-step', quick ? 4 : 10, 1, 120),
+    ceilingMaxSteps: number(args, 'ceiling-steps', quick ? 4 : 7, 1, 12),
+    stormLogins: number(args, 'storm', 50, 1, 500),
+    stormCost: number(args, 'storm-cost', 12, 4, 15),
+    seedUsers: number(args, 'seed-users', quick ? 10_000 : 100_000, 4, 1_000_000),
+    seedMessages: number(args, 'seed-messages', quick ? 100_000 : 1_000_000, 10, 10_000_000),
+    queries: number(args, 'queries', quick ? 200 : 1000, 1, 100_000),
+    cpuProf: args.includes('--cpu-prof'),
+    outDir: value(args, 'out') ?? defaultOutDir,
+  };
+}

@@ -1,0 +1,33 @@
+/** Requests the generator sends to a child process over the IPC channel, and the answers. */
+export type ChildRequest =
+  | { id: number; cmd: 'stats' }
+  | { id: number; cmd: 'seed'; users: number; messages: number; password: string }
+  | { id: number; cmd: 'storm-users'; count: number; password: string; cost: number };
+
+export type ChildStats = {
+  rssBytes: number;
+  heapUsedBytes: number;
+  /** process.cpuUsage() in µs since the child started. */
+  cpuUserMicros: number;
+  cpuSystemMicros: number;
+  connections: number;
+};
+
+export type SeedResult = {
+  users: number;
+  messages: number;
+  seconds: number;
+  /** The user whose conversations carry most messages (for history and search queries). */
+  heavyUsername: string;
+  heavyConversationIds: string[];
+  /** Words that occur in about half the messages, and in about one in 10,000. */
+  commonWord: string;
+  rareWord: string;
+  usernamePrefixes: string[];
+};
+
+export type ChildAnswer =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** The first message a child sends: where it listens. */
+export type ChildReady = { ready: true; port: number };

@@ -1,0 +1,112 @@
+import { httpCall, inParallel } from './http-call.js';
+import type { SeedResult } from './ipc.js';
+import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
+import { TrpcCallError, TrpcSocket } from './trpc-socket.js';
+
+export type QueryResults = {
+  history: LatencySummary;
+  usersSearch: LatencySummary;
+  messagesSearchCommon: LatencySummary | null;
+  messagesSearchRare: LatencySummary | null;
+  notes: string[];
+};
+
+/**
+ * Closed-loop query latency on the seeded database, one request at a time over one WebSocket (the
+ * way a client asks): history pages of the heavy user's conversations, users.search by prefix,
+ * messages.search for a common and a rare word.
+ */
+export async function runQueries(
+  httpUrl: string,
+  wsUrl: string,
+  seed: SeedResult,
+  password: string,
+  count: number,
+): Promise<QueryResults> {
+  const auth = await httpCall<{ accessToken: string }>(httpUrl, 'mutation', 'auth.login', {
+    username: seed.heavyUsername,
+    password,
+  });
+  const socket = await TrpcSocket.open(wsUrl, auth.accessToken);
+  const notes: string[] = [];
+  const timed = async (
+    histogram: LatencyHistogram,
+    type: 'query',
+    path: string,
+    input: unknown,
+  ) => {
+    const started = performance.now();
+    const result = await socket.call(type, path, input);
+    histogram.record(performance.now() - started);
+    return result;
+  };
+  try {
+    const history = new LatencyHistogram();
+    for (let i = 0; i < count; i += 1) {
+      const conversationId = seed.heavyConversationIds[i % seed.heavyConversationIds.length]!;
+      const page = (await timed(history, 'query', 'messages.history', {
+        conversationId,
+        limit: 50,
+      })) as {
+        nextBefore: string | null;
+      };
+      if (page.nextBefore !== null && i % 2 === 0) {
+        await timed(history, 'query', 'messages.history', {
+          conversationId,
+          before: page.nextBefore,
+          limit: 50,
+        });
+      }
+    }
+    const usersSearch = new LatencyHistogram();
+    for (let i = 0; i < count; i += 1) {
+      const query = seed.usernamePrefixes[i % seed.usernamePrefixes.length]!;
+      await timed(usersSearch, 'query', 'users.search', { query, limit: 20 });
+    }
+    let messagesSearchCommon: LatencySummary | null = null;
+    let messagesSearchRare: LatencySummary | null = null;
+    try {
+      const common = new LatencyHistogram();
+      const rare = new LatencyHistogram();
+      for (let i = 0; i < count; i += 1) {
+        await timed(common, 'query', 'messages.search', { query: seed.commonWord, limit: 20 });
+        await timed(rare, 'query', 'messages.search', { query: seed.rareWord, limit: 20 });
+      }
+      messagesSearchCommon = common.summary();
+      messagesSearchRare = rare.summary();
+    } catch (error) {
+      if (error instanceof TrpcCallError && error.code === 'NOT_FOUND') {
+        notes.push('messages.search is not in this server build: skipped');
+      } else throw error;
+    }
+    return {
+      history: history.summary(),
+      usersSearch: usersSearch.summary(),
+      messagesSearchCommon,
+      messagesSearchRare,
+      notes,
+    };
+  } finally {
+    socket.close();
+  }
+}
+
+/** `count` concurrent logins (each its own HTTP connection); their latencies. */
+export async function loginStorm(
+  httpUrl: string,
+  usernames: string[],
+  password: string,
+): Promise<{ latency: LatencySummary; failures: number }> {
+  const histogram = new LatencyHistogram();
+  let failures = 0;
+  await inParallel(usernames, usernames.length, async (username) => {
+    const started = performance.now();
+    try {
+      await httpCall(httpUrl, 'mutation', 'auth.login', { username, password });
+      histogram.record(performance.now() - started);
+    } catch {
+      failures += 1;
+    }
+  });
+  return { latency: histogram.summary(), failures };
+}

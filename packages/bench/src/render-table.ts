@@ -1,0 +1,180 @@
+import type { BenchOptions } from './bench-options.js';
+import type { SeedResult } from './ipc.js';
+import type { LatencySummary } from './latency-histogram.js';
+import type { RunResult } from './open-loop.js';
+
+/** The parts of the JSON result the table shows. */
+export type BenchResults = {
+  options: BenchOptions;
+  connections?: {
+    target: number;
+    held: number;
+    failures: number;
+    rampRate: number;
+    handshake: LatencySummary;
+    rssPerConnectionBytes: number;
+  };
+  steady?: RunResult & { serverCpuPercent: number };
+  loginStorm?: {
+    logins: number;
+    cost: number;
+    loginLatency: LatencySummary | null;
+    loginFailures: number | null;
+    deliveryBefore: LatencySummary;
+    deliveryDuring: LatencySummary;
+    addedP99Ms: number;
+  };
+  parleyCeiling?: { rate: number };
+  relaySteady?: RunResult;
+  relayCeiling?: { rate: number };
+  ratio?: number | null;
+  seed?: SeedResult;
+  queries?: {
+    history: LatencySummary;
+    usersSearch: LatencySummary;
+    messagesSearchCommon: LatencySummary | null;
+    messagesSearchRare: LatencySummary | null;
+  };
+  notes?: string[];
+  totalSeconds?: number;
+};
+
+type Row = [string, string, string, string];
+
+const ms = (value: number | undefined) => (value === undefined ? '–' : `${value} ms`);
+const verdict = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? 'met' : 'MISSED');
+
+/** A Markdown table: measure, result, target on this machine [spec], verdict. */
+export function renderTable(input: Record<string, unknown>): string {
+  const r = input as BenchResults;
+  const o = r.options;
+  const rows: Row[] = [];
+  const c = r.connections;
+  if (c) {
+    rows.push(
+      [
+        `connections held (ramp ${c.rampRate}/s)`,
+        `${c.held} of ${c.target}, ${c.failures} failed`,
+        `${o.users} [10,000]`,
+        verdict(c.held === c.target),
+      ],
+      [
+        'handshake p50 / p95 / p99',
+        `${c.handshake.p50} / ${c.handshake.p95} / ${c.handshake.p99} ms`,
+        '≤ 20 ms p95 [100 ms]',
+        verdict(c.handshake.p95 <= 20),
+      ],
+      [
+        'server RSS per connection',
+        `${(c.rssPerConnectionBytes / 1024).toFixed(1)} KB`,
+        '≤ 40 KB',
+        verdict(c.rssPerConnectionBytes <= 40 * 1024),
+      ],
+    );
+  }
+  const s = r.steady;
+  if (s) {
+    rows.push(
+      [
+        `steady ${s.rate} msg/s × ${s.durationSeconds} s: delivery p50 / p95 / p99 / max`,
+        `${s.latency.p50} / ${s.latency.p95} / ${s.latency.p99} / ${s.latency.max} ms`,
+        '≤ 50 ms p99 [p95 ≤ 1.5 s]',
+        verdict(s.latency.p99 <= 50),
+      ],
+      [
+        'steady: throughput, errors, lost',
+        `${s.throughput} msg/s, ${s.errors}, ${s.lost}`,
+        `${s.rate} msg/s, 0, 0 [100/s]`,
+        verdict(s.lost === 0 && s.errors === 0),
+      ],
+      [
+        'steady: server CPU / generator CPU, event-loop p99',
+        `${s.serverCpuPercent} % / ${s.generator.cpuPercent} %, ${s.generator.eventLoopDelayP99Ms} ms`,
+        '(of one core)',
+        '',
+      ],
+    );
+  }
+  if (r.parleyCeiling && r.relayCeiling) {
+    const ratio = r.ratio ?? 0;
+    rows.push(
+      [
+        'ceiling: Parley (p99 ≤ 100 ms, no loss)',
+        `${r.parleyCeiling.rate} msg/s`,
+        '≥ 5,000 msg/s',
+        verdict(r.parleyCeiling.rate >= 5000),
+      ],
+      ['ceiling: raw WebSocket relay', `${r.relayCeiling.rate} msg/s`, '', ''],
+      ['Parley / relay', `${(ratio * 100).toFixed(1)} %`, '≥ 40 %', verdict(ratio >= 0.4)],
+    );
+  }
+  if (r.relaySteady) {
+    const l = r.relaySteady.latency;
+    rows.push([
+      `relay at ${r.relaySteady.rate} msg/s: p50 / p99 / max`,
+      `${l.p50} / ${l.p99} / ${l.max} ms`,
+      '',
+      '',
+    ]);
+  }
+  const storm = r.loginStorm;
+  if (storm) {
+    rows.push(
+      [
+        `login storm (${storm.logins} at cost ${storm.cost}): delivery p99 before → during`,
+        `${storm.deliveryBefore.p99} → ${storm.deliveryDuring.p99} ms (+${storm.addedP99Ms})`,
+        '≤ +10 ms',
+        verdict(storm.addedP99Ms <= 10),
+      ],
+      [
+        'login storm: login p50 / max, failures',
+        `${ms(storm.loginLatency?.p50)} / ${ms(storm.loginLatency?.max)}, ${storm.loginFailures ?? '–'}`,
+        '',
+        '',
+      ],
+    );
+  }
+  if (r.seed && r.queries) {
+    const q = r.queries;
+    rows.push(
+      [
+        'seeded database',
+        `${r.seed.users} users, ${r.seed.messages} messages (${r.seed.seconds.toFixed(1)} s)`,
+        `${o.seedUsers} / ${o.seedMessages}`,
+        '',
+      ],
+      [
+        'messages.history p50 / p95',
+        `${q.history.p50} / ${q.history.p95} ms`,
+        '≤ 5 ms p95 [100 ms]',
+        verdict(q.history.p95 <= 5),
+      ],
+      [
+        'users.search p50 / p95',
+        `${q.usersSearch.p50} / ${q.usersSearch.p95} ms`,
+        '≤ 10 ms p95 [200 ms]',
+        verdict(q.usersSearch.p95 <= 10),
+      ],
+      q.messagesSearchCommon
+        ? [
+            'messages.search p95 common / rare word',
+            `${q.messagesSearchCommon.p95} / ${q.messagesSearchRare?.p95 ?? '–'} ms`,
+            '≤ 20 ms p95',
+            verdict(q.messagesSearchCommon.p95 <= 20 && (q.messagesSearchRare?.p95 ?? 0) <= 20),
+          ]
+        : ['messages.search', 'not in this build (skipped)', '≤ 20 ms p95', ''],
+    );
+  }
+  const header: Row = ['measure', 'result', 'target here [spec]', ''];
+  const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => row[i]!.length)));
+  const line = (row: Row) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  const out = [
+    line(header),
+    `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
+    ...rows.map(line),
+  ];
+  if (r.notes?.length) out.push('', ...r.notes.map((note) => `note: ${note}`));
+  if (r.totalSeconds !== undefined)
+    out.push('', `total ${r.totalSeconds} s${o.quick ? ' (--quick)' : ''}`);
+  return out.join('\n');
+}

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { RunningServer } from '@parley/server';
+import type { SeedResult } from './ipc.js';
+
+type Store = RunningServer['store'];
+
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ne',
+  'ru',
+  'sa',
+  'to',
+  'vi',
+  'be',
+  'do',
+  'fa',
+  'gu',
+  'ha',
+  'jo',
+];
+const VOCABULARY = (() => {
+  const words: string[] = [];
+  for (const a of SYLLABLES)
+    for (const b of SYLLABLES) for (const c of ['', 'n', 'r', 's']) words.push(`${a}${b}${c}`);
+  return words;
+})();
+const COMMON_WORD = 'hello';
+const RARE_WORD = 'zanzibar';
+
+/** A small deterministic PRNG (mulberry32): the same seed gives the same database. */
+export const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+const usernameOf = (i: number): string =>
+  `${SYLLABLES[i % SYLLABLES.length]}${SYLLABLES[Math.floor(i / SYLLABLES.length) % SYLLABLES.length]}_${i}`;
+
+/**
+ * Fills the database through the store's own repositories (the bench layer may not touch SQLite
+ * directly): `users` accounts sharing one password hash, and `messages` messages, a fifth of them
+ * in the conversations of one heavy user, the rest spread over random pairs.
+ */
+export async function seedDatabase(
+  store: Store,
+  options: { users: number; messages: number; passwordHash: string; deadlineMs: number },
+): Promise<SeedResult> {
+  const started = performance.now();
+  const random = prng(42);
+  const now = Date.now();
+  const ids: string[] = [];
+  const names = new Map<string, string>();
+  for (let i = 0; i < options.users; i += 1) {
+    const id = randomUUID();
+    const created = await store.users.create({
+      id,
+      username: usernameOf(i),
+      passwordHash: options.passwordHash,
+      createdAt: now - options.users + i,
+    });
+    if (created) {
+      ids.push(id);
+      names.set(id, usernameOf(i));
+    }
+  }
+  if (ids.length < 4) throw new Error('seeding needs at least 4 users');
+
+  const heavyId = ids[0]!;
+  const heavyPeers = Math.min(100, ids.length - 1);
+  const conversations: Array<{ id: string; a: string; b: string }> = [];
+  const open = async (a: string, b: string) => {
+    const { conversationId } = await store.conversations.open(
+      { id: randomUUID(), userA: a, userB: b, createdAt: now },
+      b,
+    );
+    conversations.push({ id: conversationId, a, b });
+  };
+  for (let i = 1; i <= heavyPeers; i += 1) await open(heavyId, ids[i]!);
+  const lightPairs = Math.max(
+    1,
+    Math.min(Math.floor(options.messages / 20), Math.floor(ids.length / 2)),
+  );
+  for (let i = 0; i < lightPairs; i += 1) {
+    const a = ids[1 + Math.floor(random() * (ids.length - 1))]!;
+    let b = ids[1 + Math.floor(random() * (ids.length - 1))]!;
+    if (a === b) b = ids[(ids.indexOf(a) % (ids.length - 1)) + 1]!;
+    if (a === b) continue;
+    await open(a, b);
+  }
+
+  let stored = 0;
+  const words = new Array<string>(12);
+  for (let m = 0; m < options.messages; m += 1) {
+    if ((m & 1023) === 0 && Date.now() > options.deadlineMs) break;
+    const conversation =
+      random() < 0.2
+        ? conversations[Math.floor(random() * heavyPeers)]!
+        : conversations[heavyPeers + Math.floor(random() * (conversations.length - heavyPeers))]!;
+    const length = 3 + Math.floor(random() * 10);
+    for (let w = 0; w < length; w += 1) {
+      // Zipf-like: low indexes are far more frequent.
+      words[w] = VOCABULARY[Math.floor(VOCABULARY.length * random() ** 3)]!;
+    }
+    if (random() < 0.5) words[0] = COMMON_WORD;
+    if (random() < 0.0001) words[length - 1] = RARE_WORD;
+    const fromA = random() < 0.5;
+    const senderId = fromA ? conversation.a : conversation.b;
+    // A variable, not a literal: the repository's input may carry more fields than it needs.
+    const message = {
+      conversationId: conversation.id,
+      clientId: randomUUID(),
+      senderId,
+      senderName: names.get(senderId) ?? '',
+      recipientId: fromA ? conversation.b : conversation.a,
+      body: words.slice(0, length).join(' '),
+      createdAt: now - options.messages + m,
+      status: 'sent' as const,
+    };
+    await store.messages.send(message);
+    stored += 1;
+  }
+  return {
+    users: ids.length,
+    messages: stored,
+    seconds: (performance.now() - started) / 1000,
+    heavyUsername: usernameOf(0),
+    heavyConversationIds: conversations.slice(0, heavyPeers).map((c) => c.id),
+    commonWord: COMMON_WORD,
+    rareWord: RARE_WORD,
+    usernamePrefixes: SYLLABLES.slice(0, 8).flatMap((a) => [a, `${a}${SYLLABLES[3]}`]),
+  };
+}
+
+export { usernameOf };

@@ -1,0 +1,91 @@
+/**
+ * A fresh Parley server in its own process (so the generator's CPU is separate), on a free
+ * loopback port with a temporary database. The generator drives it over the IPC channel.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from '@parley/server';
+import type { ChildAnswer, ChildReady, ChildRequest, ChildStats } from './ipc.js';
+import { storedPasswordHash } from './password-hash.js';
+import { seedDatabase } from './seed-database.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  bcryptCost: 4,
+  logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
+  requestsPerMinute: 1_000_000,
+  signupsPerIpPerHour: 1_000_000,
+  loginMaxFailures: 1000,
+  webRoot: join(dataDir, 'no-web-build'),
+});
+
+const stats = (): ChildStats => {
+  (globalThis as { gc?: () => void }).gc?.();
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  return {
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    cpuUserMicros: cpu.user,
+    cpuSystemMicros: cpu.system,
+    connections: 0,
+  };
+};
+
+let stormUserCount = 0;
+const handle = async (request: ChildRequest): Promise<unknown> => {
+  switch (request.cmd) {
+    case 'stats': {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const connections = /^parley_websocket_connections (\d+)/m.exec(text)?.[1];
+      return { ...stats(), connections: Number(connections ?? 0) };
+    }
+    case 'storm-users': {
+      // One real hash at the requested cost, shared: the storm measures verification, not seeding.
+      const passwordHash = storedPasswordHash(request.password, request.cost);
+      const names: string[] = [];
+      for (let i = 0; i < request.count; i += 1) {
+        const username = `storm_${stormUserCount++}`;
+        await server.store.users.create({
+          id: randomUUID(),
+          username,
+          passwordHash,
+          createdAt: Date.now(),
+        });
+        names.push(username);
+      }
+      return names;
+    }
+    case 'seed':
+      return seedDatabase(server.store, {
+        users: request.users,
+        messages: request.messages,
+        passwordHash: storedPasswordHash(request.password, 4),
+        deadlineMs: Date.now() + 10 * 60_000,
+      });
+  }
+};
+
+process.on('message', (raw) => {
+  const request = raw as ChildRequest;
+  handle(request).then(
+    (result) => process.send?.({ id: request.id, ok: true, result } satisfies ChildAnswer),
+    (error: unknown) =>
+      process.send?.({ id: request.id, ok: false, error: String(error) } satisfies ChildAnswer),
+  );
+});
+
+const stop = () => {
+  void server.close().finally(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+};
+process.once('disconnect', stop);
+process.once('SIGTERM', stop);
+process.send?.({ ready: true, port: server.port } satisfies ChildReady);
