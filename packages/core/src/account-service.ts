@@ -67,11 +67,10 @@ export class AccountService {
   }
 
   async login(username: string, password: string, meta: ClientMeta): Promise<AuthResult> {
-    await this.rateLimits.beginLoginAttempt(meta.ip);
     const user = await this.store.users.findLiveByUsername(username);
-    const valid = user
-      ? await this.hasher.verify(password, user.passwordHash)
-      : await this.hasher.verifyNothing(password);
+    const valid = await this.rateLimits.guardLogin(meta.ip, () =>
+      user ? this.hasher.verify(password, user.passwordHash) : this.hasher.verifyNothing(password),
+    );
     if (!user || !valid) {
       this.telemetry.loginFailed();
       this.log.warn(
@@ -80,7 +79,6 @@ export class AccountService {
       );
       throw unauthorized(INVALID_CREDENTIALS);
     }
-    await this.rateLimits.forgiveLoginAttempt(meta.ip);
     this.log.info({ event: 'login', userId: user.id, ip: meta.ip }, 'logged in');
     return this.startSession(user, meta);
   }

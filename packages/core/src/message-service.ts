@@ -26,7 +26,11 @@ export class MessageService {
     body: string,
   ): Promise<Message> {
     const recipientId = await this.conversations.peerOf(senderId, conversationId);
-    const recipient = await this.store.users.findById(recipientId);
+    const [sender, recipient] = await Promise.all([
+      this.store.users.findById(senderId),
+      this.store.users.findById(recipientId),
+    ]);
+    if (!sender) throw new DomainError('UNAUTHORIZED', 'Please log in again.');
     if (!recipient || recipient.deletedAt !== null) {
       throw new DomainError(
         'NOT_FOUND',
@@ -37,6 +41,7 @@ export class MessageService {
       conversationId,
       clientId,
       senderId,
+      senderName: sender.username,
       recipientId,
       body,
       createdAt: Date.now(),

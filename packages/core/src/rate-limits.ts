@@ -40,23 +40,48 @@ export class RateLimits {
     });
   }
 
-  /**
-   * Counts a login attempt before its password is checked, and refuses it (even with the right
-   * password) once the IP has used up its failures. Counting first means attempts racing in
-   * parallel cannot all pass a check made before any of them failed.
-   */
-  async beginLoginAttempt(ip: string): Promise<void> {
-    await this.loginFailures.consume(ip).catch((rejection: unknown) => {
-      if (rejection instanceof RateLimiterRes) {
-        throw tooManyRequests('Too many failed logins from your network.', rejection);
-      }
-      throw rejection;
-    });
-  }
+  /** Login attempts whose password check is running, per IP (this process). */
+  private readonly loginsInFlight = new Map<string, Set<Promise<boolean>>>();
 
-  /** A successful login was not a failure: gives back the point its attempt took. */
-  async forgiveLoginAttempt(ip: string): Promise<void> {
-    await this.loginFailures.reward(ip, 1);
+  /**
+   * Runs a login's password check under the failed-login limit. Each attempt takes a point before
+   * its check and gives it back if the password was right, so however many attempts race, at most
+   * `loginMaxFailures` checks can fail per window. An attempt that finds the points taken by
+   * checks still running waits for them instead of being refused; only failures that happened
+   * refuse it (TOO_MANY_REQUESTS, even with the right password).
+   */
+  async guardLogin(ip: string, check: () => Promise<boolean>): Promise<boolean> {
+    for (;;) {
+      const refused = await this.loginFailures.consume(ip).then(
+        () => null,
+        (rejection: unknown) => {
+          if (rejection instanceof RateLimiterRes) return rejection;
+          throw rejection;
+        },
+      );
+      if (!refused) break;
+      const running = this.loginsInFlight.get(ip);
+      if (!running?.size)
+        throw tooManyRequests('Too many failed logins from your network.', refused);
+      await this.loginFailures.reward(ip, 1); // this try took a point it did not use
+      await Promise.race([...running].map((attempt) => attempt.catch(() => false)));
+    }
+    const running = this.loginsInFlight.get(ip) ?? new Set<Promise<boolean>>();
+    this.loginsInFlight.set(ip, running);
+    const attempt = (async () => {
+      const valid = await check();
+      if (valid) await this.loginFailures.reward(ip, 1);
+      return valid;
+    })();
+    running.add(attempt);
+    // Registered first, so waiters woken by this attempt see it gone.
+    const done = () => {
+      running.delete(attempt);
+      if (running.size === 0 && this.loginsInFlight.get(ip) === running)
+        this.loginsInFlight.delete(ip);
+    };
+    attempt.then(done, done);
+    return attempt;
   }
 
   /** Refuses a password check from an IP that used up its failures, even with the right password. */

@@ -122,6 +122,8 @@ export interface MessageRepository {
     conversationId: string;
     clientId: string;
     senderId: string;
+    /** The sender's username, for the answer (saves reading back the row just written). */
+    senderName: string;
     recipientId: string;
     body: string;
     createdAt: number;

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { MessageRecord } from '../records.js';
 import { messages, users } from './schema.js';
+import type { SqliteDatabase } from './sqlite-database.js';
 
 /** The select list that, joined with the sender's user row, yields a MessageRecord. */
 export const messageColumns = {
@@ -31,3 +32,21 @@ export const toMessageRecord = (row: MessageRow): MessageRecord => ({
   senderId: row.anonymized ? null : row.senderId,
   senderName: row.anonymized ? null : row.senderName,
 });
+
+/**
+ * A list of ids as one bound parameter (a JSON array read with json_each), so statements that take
+ * any number of ids can be prepared once.
+ */
+export const idList = (ids: Array<string | number>): string => JSON.stringify(ids.map(Number));
+export const inIdList = (placeholder: string) =>
+  sql`${messages.id} IN (SELECT value FROM json_each(${sql.placeholder(placeholder)}))`;
+
+/** Messages by ids (a JSON list), oldest first, prepared. */
+export const prepareMessagesByIds = (db: SqliteDatabase) =>
+  db
+    .select(messageColumns)
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.senderId))
+    .where(inIdList('ids'))
+    .orderBy(messages.id)
+    .prepare();

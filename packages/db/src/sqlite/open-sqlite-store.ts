@@ -6,6 +6,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { RateLimiterDrizzle } from 'rate-limiter-flexible';
 import { InProcessNotifier } from '../in-process-notifier.js';
+import { EventAppender } from './append-events.js';
+import { TransactionBatcher } from './transaction-batcher.js';
 import type { RateLimiterOptions, Store } from '../store.js';
 import * as schema from './schema.js';
 import { SqliteConversationRepository } from './sqlite-conversation-repository.js';
@@ -38,17 +40,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const db = drizzle({ client, schema });
   migrate(db, { migrationsFolder: sqliteMigrationsFolder });
 
-  const rateLimiters: RateLimiterDrizzle[] = [];
+  const appender = new EventAppender(db);
   return {
     dialect: 'sqlite',
-    users: new SqliteUserRepository(db),
+    users: new SqliteUserRepository(db, appender),
     sessions: new SqliteSessionRepository(db),
-    conversations: new SqliteConversationRepository(db),
-    messages: new SqliteMessageRepository(db),
-    events: new SqliteEventRepository(db),
+    conversations: new SqliteConversationRepository(db, appender),
+    messages: new SqliteMessageRepository(db, appender, new TransactionBatcher(client)),
+    events: new SqliteEventRepository(db, appender),
     notifier: new InProcessNotifier(),
     createRateLimiter(limiter: RateLimiterOptions) {
-      const rateLimiter = new RateLimiterDrizzle({
+      return new RateLimiterDrizzle({
         storeClient: db,
         schema: schema.rateLimits,
         keyPrefix: limiter.keyPrefix,
@@ -57,8 +59,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         blockDuration: limiter.blockDuration ?? 0,
         clearExpiredByTimeout: false,
       });
-      rateLimiters.push(rateLimiter);
-      return rateLimiter;
     },
     async sizeBytes() {
       const sizeOf = (file: string) => {

@@ -2,7 +2,7 @@ import type { MessageStatus } from '@parley/protocol';
 import { and, eq, sql } from 'drizzle-orm';
 import type { AppendedEvent, ConversationRecord } from '../records.js';
 import type { ConversationRepository } from '../store.js';
-import { appendEvents } from './append-events.js';
+import type { EventAppender } from './append-events.js';
 import { conversations, messages, readMarkers } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -81,7 +81,18 @@ const toConversationRecord = (row: ConversationRow): ConversationRecord => ({
 });
 
 export class SqliteConversationRepository implements ConversationRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly selectParticipants;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly appender: EventAppender,
+  ) {
+    this.selectParticipants = db
+      .select({ low: conversations.userLow, high: conversations.userHigh })
+      .from(conversations)
+      .where(eq(conversations.id, sql.placeholder('id')))
+      .prepare();
+  }
 
   async open(
     conversation: { id: string; userA: string; userB: string; createdAt: number },
@@ -109,8 +120,7 @@ export class SqliteConversationRepository implements ConversationRepository {
         if (!row) throw new Error('conversation vanished after insert');
         const created = inserted.changes === 1;
         const appended = created
-          ? appendEvents(
-              tx,
+          ? this.appender.append(
               [{ userId: notify, type: 'conversation', conversationId: row.id }],
               conversation.createdAt,
             )
@@ -131,11 +141,7 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async participants(conversationId: string): Promise<[string, string] | null> {
-    const row = this.db
-      .select({ low: conversations.userLow, high: conversations.userHigh })
-      .from(conversations)
-      .where(eq(conversations.id, conversationId))
-      .get();
+    const row = this.selectParticipants.get({ id: conversationId });
     return Promise.resolve(row ? [row.low, row.high] : null);
   }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AppendedEvent, EventRecord, NewEvent } from '../records.js';
 import type { EventRepository } from '../store.js';
-import { appendEvents } from './append-events.js';
+import type { EventAppender } from './append-events.js';
 import { events, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -26,7 +26,10 @@ export class SqliteEventRepository implements EventRepository {
   private readonly selectAfter;
   private readonly selectHead;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly appender: EventAppender,
+  ) {
     this.selectAfter = db
       .select(eventColumns)
       .from(events)
@@ -84,6 +87,6 @@ export class SqliteEventRepository implements EventRepository {
 
   async append(newEvents: NewEvent[]): Promise<AppendedEvent[]> {
     const now = Date.now();
-    return Promise.resolve(this.db.transaction((tx) => appendEvents(tx, newEvents, now)));
+    return Promise.resolve(this.db.transaction(() => this.appender.append(newEvents, now)));
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { MessageRecord } from '../records.js';
 import type {
   MessageRepository,
@@ -7,17 +7,50 @@ import type {
   SendResult,
   StatusChange,
 } from '../store.js';
-import { appendEvents } from './append-events.js';
+import type { EventAppender } from './append-events.js';
+import type { TransactionBatcher } from './transaction-batcher.js';
 import { ftsMatchExpression, parseSnippet, snippetMarkers } from './fts-query.js';
-import { statusEvent } from './status-event.js';
-import { messageColumns, toMessageRecord } from './message-columns.js';
+import {
+  idList,
+  inIdList,
+  messageColumns,
+  prepareMessagesByIds,
+  toMessageRecord,
+} from './message-columns.js';
 import { conversations, messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { statusEvent } from './status-event.js';
 
+/** Hot paths use statements prepared once per connection: building SQL per call costs more than running it. */
 export class SqliteMessageRepository implements MessageRepository {
+  private readonly insertMessage;
   private readonly selectByClientId;
+  private readonly touchConversation;
+  private readonly selectByIds;
+  private readonly selectHistory;
+  private readonly markSentStatement;
+  private readonly markDeliveredStatement;
+  private readonly selectDelivered;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly appender: EventAppender,
+    private readonly batcher: TransactionBatcher,
+  ) {
+    this.insertMessage = db
+      .insert(messages)
+      .values({
+        conversationId: sql.placeholder('conversationId'),
+        clientId: sql.placeholder('clientId'),
+        senderId: sql.placeholder('senderId'),
+        recipientId: sql.placeholder('recipientId'),
+        body: sql.placeholder('body'),
+        createdAt: sql.placeholder('createdAt'),
+        status: sql.placeholder('status'),
+      })
+      .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
+      .returning({ id: messages.id })
+      .prepare();
     this.selectByClientId = db
       .select(messageColumns)
       .from(messages)
@@ -29,60 +62,113 @@ export class SqliteMessageRepository implements MessageRepository {
         ),
       )
       .prepare();
+    this.touchConversation = db
+      .update(conversations)
+      .set({
+        lastMessageId: sql`${sql.placeholder('messageId')}`,
+        lastActivityAt: sql`${sql.placeholder('at')}`,
+      })
+      .where(eq(conversations.id, sql.placeholder('conversationId')))
+      .prepare();
+    this.selectByIds = prepareMessagesByIds(db);
+    this.selectHistory = db
+      .select(messageColumns)
+      .from(messages)
+      .leftJoin(users, eq(users.id, messages.senderId))
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          sql`${messages.id} < ${sql.placeholder('before')}`,
+        ),
+      )
+      .orderBy(desc(messages.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+    this.markSentStatement = db
+      .update(messages)
+      .set({ status: 'sent' })
+      .where(
+        and(
+          eq(messages.recipientId, sql.placeholder('recipientId')),
+          eq(messages.status, 'pending'),
+          inIdList('ids'),
+        ),
+      )
+      .returning({ id: messages.id })
+      .prepare();
+    this.markDeliveredStatement = db
+      .update(messages)
+      .set({ status: 'delivered', deliveredAt: sql`${sql.placeholder('at')}` })
+      .where(
+        and(
+          eq(messages.recipientId, sql.placeholder('recipientId')),
+          sql`${messages.status} IN ('pending', 'sent')`,
+          inIdList('ids'),
+        ),
+      )
+      .returning({ id: messages.id })
+      .prepare();
+    this.selectDelivered = db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.recipientId, sql.placeholder('recipientId')),
+          eq(messages.status, 'delivered'),
+          inIdList('ids'),
+        ),
+      )
+      .orderBy(messages.id)
+      .prepare();
   }
 
   async send(input: {
     conversationId: string;
     clientId: string;
     senderId: string;
+    senderName: string;
     recipientId: string;
     body: string;
     createdAt: number;
     status: 'pending' | 'sent';
   }): Promise<SendResult> {
-    return Promise.resolve(
-      this.db.transaction((tx): SendResult => {
-        const inserted = tx
-          .insert(messages)
-          .values(input)
-          .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
-          .returning({ id: messages.id })
-          .get();
-        const row = this.selectByClientId.get({
+    const { senderName, ...row } = input;
+    return this.batcher.run((): SendResult => {
+      const inserted = this.insertMessage.get(row);
+      if (!inserted) {
+        // The clientId was used before in this conversation: answer with the stored message.
+        const stored = this.selectByClientId.get({
           conversationId: input.conversationId,
           clientId: input.clientId,
         });
-        if (!row) throw new Error('message vanished after insert');
-        const message = toMessageRecord(row);
-        if (!inserted) return { message, created: false, appended: [] };
+        if (!stored) throw new Error('message with a conflicting clientId not found');
+        return { message: toMessageRecord(stored), created: false, appended: [] };
+      }
+      const message: MessageRecord = {
+        ...row,
+        id: String(inserted.id),
+        senderName,
+        anonymized: false,
+        deliveredAt: null,
+      };
 
-        tx.update(conversations)
-          .set({ lastMessageId: inserted.id, lastActivityAt: input.createdAt })
-          .where(eq(conversations.id, input.conversationId))
-          .run();
-        const appended = appendEvents(
-          tx,
-          [
-            {
-              userId: input.recipientId,
-              type: 'message',
-              messageId: message.id,
-              conversationId: input.conversationId,
-            },
-            // The sender's other sessions learn of it too.
-            {
-              userId: input.senderId,
-              type: 'message',
-              messageId: message.id,
-              conversationId: input.conversationId,
-            },
-            ...(input.status === 'sent' ? statusEvent(message, 'sent', input.createdAt) : []),
-          ],
-          input.createdAt,
-        );
-        return { message, created: true, appended };
-      }),
-    );
+      this.touchConversation.run({
+        messageId: inserted.id,
+        at: input.createdAt,
+        conversationId: input.conversationId,
+      });
+      const about = { messageId: message.id, conversationId: input.conversationId };
+      const appended = this.appender.append(
+        [
+          { userId: input.recipientId, type: 'message', ...about },
+          // The sender's other sessions learn of it too.
+          { userId: input.senderId, type: 'message', ...about },
+          ...(input.status === 'sent' ? statusEvent(message, 'sent', input.createdAt) : []),
+        ],
+        input.createdAt,
+      );
+      return { message, created: true, appended };
+    });
   }
 
   async history(
@@ -90,53 +176,26 @@ export class SqliteMessageRepository implements MessageRepository {
     before: string | null,
     limit: number,
   ): Promise<MessageRecord[]> {
-    const beforeId = before === null ? null : Number(before);
-    const rows = this.db
-      .select(messageColumns)
-      .from(messages)
-      .leftJoin(users, eq(users.id, messages.senderId))
-      .where(
-        beforeId === null || !Number.isSafeInteger(beforeId)
-          ? eq(messages.conversationId, conversationId)
-          : and(eq(messages.conversationId, conversationId), lt(messages.id, beforeId)),
-      )
-      .orderBy(desc(messages.id))
-      .limit(limit)
-      .all();
+    const beforeId = before === null ? Number.MAX_SAFE_INTEGER : Number(before);
+    const rows = this.selectHistory.all({
+      conversationId,
+      before: Number.isSafeInteger(beforeId) ? beforeId : Number.MAX_SAFE_INTEGER,
+      limit,
+    });
     return Promise.resolve(rows.reverse().map(toMessageRecord));
   }
 
   async byIds(ids: string[]): Promise<MessageRecord[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    const rows = this.db
-      .select(messageColumns)
-      .from(messages)
-      .leftJoin(users, eq(users.id, messages.senderId))
-      .where(inArray(messages.id, ids.map(Number)))
-      .orderBy(asc(messages.id))
-      .all();
-    return Promise.resolve(rows.map(toMessageRecord));
+    return Promise.resolve(this.selectByIds.all({ ids: idList(ids) }).map(toMessageRecord));
   }
 
   async markSent(recipientId: string, ids: string[], at: number): Promise<StatusChange[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return Promise.resolve(
-      this.db.transaction((tx) => {
-        const changedIds = tx
-          .update(messages)
-          .set({ status: 'sent' })
-          .where(
-            and(
-              eq(messages.recipientId, recipientId),
-              eq(messages.status, 'pending'),
-              inArray(messages.id, ids.map(Number)),
-            ),
-          )
-          .returning({ id: messages.id })
-          .all();
-        return this.statusChanges(tx, changedIds, 'sent', at);
-      }),
-    );
+    return this.batcher.run(() => {
+      const changed = this.markSentStatement.all({ recipientId, ids: idList(ids) });
+      return this.statusChanges(changed, 'sent', at);
+    });
   }
 
   async markDelivered(
@@ -146,37 +205,15 @@ export class SqliteMessageRepository implements MessageRepository {
   ): Promise<{ changed: StatusChange[]; delivered: string[] }> {
     const numericIds = ids.map(Number).filter(Number.isSafeInteger);
     if (numericIds.length === 0) return Promise.resolve({ changed: [], delivered: [] });
-    return Promise.resolve(
-      this.db.transaction((tx) => {
-        const changedIds = tx
-          .update(messages)
-          .set({ status: 'delivered', deliveredAt: at })
-          .where(
-            and(
-              eq(messages.recipientId, recipientId),
-              inArray(messages.status, ['pending', 'sent']),
-              inArray(messages.id, numericIds),
-            ),
-          )
-          .returning({ id: messages.id })
-          .all();
-        const changed = this.statusChanges(tx, changedIds, 'delivered', at);
-        const delivered = tx
-          .select({ id: messages.id })
-          .from(messages)
-          .where(
-            and(
-              eq(messages.recipientId, recipientId),
-              eq(messages.status, 'delivered'),
-              inArray(messages.id, numericIds),
-            ),
-          )
-          .orderBy(asc(messages.id))
-          .all()
-          .map((row) => String(row.id));
-        return { changed, delivered };
-      }),
-    );
+    return this.batcher.run(() => {
+      const list = idList(numericIds);
+      const changedIds = this.markDeliveredStatement.all({ recipientId, ids: list, at });
+      const changed = this.statusChanges(changedIds, 'delivered', at);
+      const delivered = this.selectDelivered
+        .all({ recipientId, ids: list })
+        .map((row) => String(row.id));
+      return { changed, delivered };
+    });
   }
 
   async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {
@@ -194,17 +231,8 @@ export class SqliteMessageRepository implements MessageRepository {
       ORDER BY f.rowid DESC
       LIMIT ${query.limit}`);
     const messagesById = new Map(
-      this.db
-        .select(messageColumns)
-        .from(messages)
-        .leftJoin(users, eq(users.id, messages.senderId))
-        .where(
-          inArray(
-            messages.id,
-            rows.map((row) => row.id),
-          ),
-        )
-        .all()
+      this.selectByIds
+        .all({ ids: idList(rows.map((row) => row.id)) })
         .map((row) => [row.id, toMessageRecord(row)]),
     );
     return Promise.resolve(
@@ -226,27 +254,14 @@ export class SqliteMessageRepository implements MessageRepository {
   }
 
   private statusChanges(
-    tx: SqliteDatabase,
     changedIds: Array<{ id: number }>,
     status: 'sent' | 'delivered',
     at: number,
   ): StatusChange[] {
     if (changedIds.length === 0) return [];
-    const rows = tx
-      .select(messageColumns)
-      .from(messages)
-      .leftJoin(users, eq(users.id, messages.senderId))
-      .where(
-        inArray(
-          messages.id,
-          changedIds.map((row) => row.id),
-        ),
-      )
-      .orderBy(asc(messages.id))
-      .all();
-    return rows.map((row) => {
+    return this.selectByIds.all({ ids: idList(changedIds.map((row) => row.id)) }).map((row) => {
       const message = toMessageRecord(row);
-      return { message, appended: appendEvents(tx, statusEvent(message, status, at), at) };
+      return { message, appended: this.appender.append(statusEvent(message, status, at), at) };
     });
   }
 }

@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm
 import { DELETED_USER_NAME } from '@parley/protocol';
 import type { UserRecord } from '../records.js';
 import type { AccountDeletion, UserRepository } from '../store.js';
-import { appendEvents } from './append-events.js';
+import type { EventAppender } from './append-events.js';
 import { messageColumns, toMessageRecord } from './message-columns.js';
 import { conversations, messages, sessions, users } from './schema.js';
 import { statusEvent } from './status-event.js';
@@ -24,7 +24,10 @@ export class SqliteUserRepository implements UserRepository {
   private readonly byId;
   private readonly byUsernameKey;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly appender: EventAppender,
+  ) {
     this.byId = db
       .select(userColumns)
       .from(users)
@@ -118,7 +121,10 @@ export class SqliteUserRepository implements UserRepository {
           .all()
           .map((row) => {
             const message = toMessageRecord(row);
-            return { message, appended: appendEvents(tx, statusEvent(message, 'failed', at), at) };
+            return {
+              message,
+              appended: this.appender.append(statusEvent(message, 'failed', at), at),
+            };
           });
 
         const conversationsWithPeers = tx
@@ -130,8 +136,7 @@ export class SqliteUserRepository implements UserRepository {
           .from(conversations)
           .where(or(eq(conversations.userLow, id), eq(conversations.userHigh, id)))
           .all();
-        const appended = appendEvents(
-          tx,
+        const appended = this.appender.append(
           conversationsWithPeers.map((conversation) => ({
             userId: conversation.low === id ? conversation.high : conversation.low,
             type: 'peer-deleted' as const,
