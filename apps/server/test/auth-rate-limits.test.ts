@@ -95,6 +95,47 @@ describe('failed logins per client IP', () => {
     expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(15);
   });
 
+  it('lets many right-password logins from one IP through at once (they only queue)', async () => {
+    // People behind one NAT logging in together must not be refused: only failures count.
+    const test = await start({ bcryptCost: 8 });
+    const username = await withAccount(test);
+    const client = httpClient(test);
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        client.auth.login.mutate({ username, password: STRONG_PASSWORD }),
+      ),
+    );
+    expect(results.map((r) => r.user.username)).toEqual(Array(12).fill(username));
+    // And none of them used up the failure budget.
+    for (let attempt = 1; attempt <= 5; attempt++)
+      expect(
+        (await errorOf(client.auth.login.mutate({ username, password: WRONG }))).data?.code,
+      ).toBe('UNAUTHORIZED');
+  });
+
+  it('refuses parallel right-password logins only once real failures used up the budget', async () => {
+    const test = await start({ bcryptCost: 8 });
+    const username = await withAccount(test);
+    const client = httpClient(test);
+    const wrong = Array.from({ length: 5 }, () =>
+      errorOf(client.auth.login.mutate({ username, password: WRONG })),
+    );
+    const right = Array.from({ length: 5 }, () =>
+      client.auth.login.mutate({ username, password: STRONG_PASSWORD }).then(
+        () => 'ok',
+        (error: { data?: { code?: string } }) => error.data?.code,
+      ),
+    );
+    const wrongCodes = (await Promise.all(wrong)).map((error) => error.data?.code);
+    const rightCodes = await Promise.all(right);
+    // Every wrong password was checked (5 is the budget), so no right one can be refused
+    // because of them... unless it ran after all 5 had failed.
+    expect(wrongCodes).toEqual(Array(5).fill('UNAUTHORIZED'));
+    for (const code of rightCodes) expect(['ok', 'TOO_MANY_REQUESTS']).toContain(code);
+    const after = await errorOf(client.auth.login.mutate({ username, password: STRONG_PASSWORD }));
+    expect(after.data?.code).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('ignores a forged X-Forwarded-For when TRUST_PROXY is 0', async () => {
     const test = await start({ trustProxy: 0 });
     const username = await withAccount(test);
