@@ -194,9 +194,7 @@ describe('signed in', () => {
     expect(screen.getByLabelText<HTMLTextAreaElement>('Message').value).toBe('');
     fireEvent.click(screen.getByRole('link', { name: /bob/ }));
     await waitFor(() =>
-      expect(screen.getByLabelText<HTMLTextAreaElement>('Message').value).toBe(
-        'half a thought',
-      ),
+      expect(screen.getByLabelText<HTMLTextAreaElement>('Message').value).toBe('half a thought'),
     );
     expect(carol.id).not.toBe(bob.id);
   });

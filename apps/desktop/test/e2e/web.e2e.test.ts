@@ -213,4 +213,37 @@ describe('web client end to end', () => {
     await alice.getByRole('button', { name: 'Log in' }).waitFor();
     expect(await alice.getByTestId('me').count()).toBe(0);
   });
+
+  it('deleting an account needs the password; the peer then sees "Deleted User"', async () => {
+    await bob.getByRole('button', { name: 'Settings' }).click();
+    await bob.getByRole('button', { name: 'Delete my account…' }).click();
+    await bob.getByLabel('Your password').fill('not-my-password');
+    await bob.getByRole('button', { name: 'Delete my account permanently' }).click();
+    await expect
+      .poll(() => bob.getByRole('dialog').getByRole('alert').textContent(), { timeout: 10_000 })
+      .toBeTruthy();
+    expect(await bob.getByTestId('me').count()).toBe(1);
+    await bob.getByLabel('Your password').fill(password);
+    await bob.getByRole('button', { name: 'Delete my account permanently' }).click();
+    await bob.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 10_000 });
+
+    // the account can never log in again
+    await bob.getByLabel('Username').fill(bobName);
+    await bob.getByLabel('Password', { exact: true }).fill(password);
+    await bob.getByRole('button', { name: 'Log in' }).click();
+    await bob.getByRole('alert').waitFor({ timeout: 10_000 });
+    expect(await bob.getByTestId('me').count()).toBe(0);
+
+    await alice.getByLabel('Username').fill(aliceName);
+    await alice.getByLabel('Password', { exact: true }).fill(password);
+    await alice.getByRole('button', { name: 'Log in' }).click();
+    const row = alice.locator('[data-conversation="Deleted User"]');
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await alice.getByTestId('body').getByText('Noon works. See you!').waitFor();
+    expect(await alice.getByTestId('sender').allTextContents()).toContain('Deleted User');
+    expect(await alice.getByTestId('peer-name').textContent()).toBe('Deleted User');
+    expect(await alice.getByLabel('Message', { exact: true }).count()).toBe(0);
+    await screenshots(alice, '08-deleted-peer');
+  });
 });
