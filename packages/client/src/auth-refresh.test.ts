@@ -47,6 +47,7 @@ describe('sessions and token refresh', () => {
     const user = await a.client.restore();
     expect(user?.username).toBe(name);
     await eventually(() => expect(a.client.connection().kind).toBe('online'));
+    expect(a.closeCodes).toEqual([4001]); // the server closed the first socket for its token
     expect(a.client.stats().refreshes).toBe(1);
     expect((await a.client.api.auth.me.query()).username).toBe(name);
     expect(a.client.stats().refreshes).toBe(1);

@@ -123,4 +123,32 @@ describe('offline delivery with persistent storage', () => {
     const leaked = c.events.filter(({ event }) => JSON.stringify(event).includes(conversation.id));
     expect(leaked).toEqual([]);
   });
+
+  it('a new device without a cursor receives every undelivered message, in order, once', async () => {
+    const a = make(server.url);
+    const b = make(server.url);
+    await a.client.register(username('alice'), password);
+    const bob = await b.client.register(username('bob'), password);
+    await eventually(() => expect(b.client.connection().kind).toBe('online'));
+    const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
+    await eventually(() =>
+      expect(b.events.some(({ event }) => event.type === 'conversation')).toBe(true),
+    );
+    b.client.close();
+    const bodies = Array.from({ length: 50 }, (_, i) => `while away ${i}`);
+    for (const body of bodies) a.client.send(conversation.id, body);
+    await eventually(() =>
+      expect(a.client.outbox().every((e) => e.status === 'pending')).toBe(true),
+    );
+
+    const laptop = make(server.url); // another device: empty storage, no lastEventId
+    await laptop.client.login(bob.username, password);
+    await eventually(() => expect(laptop.messages()).toHaveLength(50));
+    expect(laptop.messages().map((m) => m.body)).toEqual(bodies);
+    await eventually(() =>
+      expect(a.client.outbox().every((e) => e.status === 'delivered')).toBe(true),
+    );
+    await sleep(200);
+    expect(laptop.messages()).toHaveLength(50);
+  });
 });

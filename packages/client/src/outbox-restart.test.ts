@@ -114,4 +114,27 @@ describe('outbox', () => {
     expect(stored.map((m) => m.clientId)).toEqual([entry.clientId]);
     expect(b.messages()).toHaveLength(1);
   }, 90_000);
+
+  it('reconnects with growing, jittered delays from 0.5 s while the server is down, then goes online', async () => {
+    const a = make(server.url);
+    await a.client.register(username('alice'), password);
+    await eventually(() => expect(a.client.connection().kind).toBe('online'));
+    const from = a.states.length;
+    await server.stop();
+    await sleep(4_500);
+    await server.start();
+    await eventually(() => expect(a.client.connection().kind).toBe('online'), 20_000);
+    const delays = a.states
+      .map((state, i) => (state.kind === 'reconnecting' ? state.retryAt - a.stateTimes[i]! : null))
+      .slice(from)
+      .filter((d): d is number => d !== null);
+    console.log(`[figures] reconnect delays while the server was down: ${delays.join(', ')} ms`);
+    expect(delays.length).toBeGreaterThanOrEqual(3);
+    const nominal = [500, 1000, 2000, 4000, 8000];
+    delays.slice(0, 4).forEach((delay, i) => {
+      expect(delay).toBeGreaterThanOrEqual(Math.max(500, nominal[i]! * 0.8) - 5);
+      expect(delay).toBeLessThanOrEqual(nominal[i]! * 1.2 + 5);
+    });
+    expect(a.states.slice(from).map((s) => s.kind)).toContain('connecting');
+  }, 40_000);
 });

@@ -16,21 +16,39 @@ export interface TestClient {
   client: ParleyClient;
   events: { event: ChatEvent; eventId: string; at: number }[];
   states: ConnectionState[];
+  /** When each state was entered (Date.now()). */
+  stateTimes: number[];
+  /** Close codes of every socket this client opened. */
+  closeCodes: number[];
   /** Incoming and own messages seen through `onEvent`, in arrival order. */
   messages(): Message[];
   user(): User;
 }
 
 export function testClient(url: string, options: Partial<ParleyClientOptions> = {}): TestClient {
-  const client = createParleyClient({ url, WebSocket, ...options });
+  const closeCodes: number[] = [];
+  /** `ws`, recording close codes. */
+  class RecordingWebSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      this.on('close', (code) => closeCodes.push(code));
+    }
+  }
+  const client = createParleyClient({ url, WebSocket: RecordingWebSocket, ...options });
   const events: TestClient['events'] = [];
   const states: ConnectionState[] = [];
+  const stateTimes: number[] = [];
   client.onEvent((event, eventId) => events.push({ event, eventId, at: Date.now() }));
-  client.onConnectionChange((state) => states.push(state));
+  client.onConnectionChange((state) => {
+    states.push(state);
+    stateTimes.push(Date.now());
+  });
   return {
     client,
     events,
     states,
+    stateTimes,
+    closeCodes,
     messages: () =>
       events.flatMap(({ event }) => (event.type === 'message' ? [event.message] : [])),
     user: () => {
