@@ -131,6 +131,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     if (current) {
       if (forget) await current.clear();
       else current.stop();
+      outboxChanges.emit([]); // outbox() is empty while signed out
     }
     await wsClient.close();
     tracker.set({ kind: 'offline' });
