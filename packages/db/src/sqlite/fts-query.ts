@@ -29,8 +29,8 @@ export function parseSnippet(marked: string): {
   let openAt = -1;
   for (const char of marked) {
     if (char === MARK_START) openAt = snippet.length;
-    else if (char === MARK_END && openAt >= 0) {
-      highlights.push([openAt, snippet.length]);
+    else if (char === MARK_END) {
+      if (openAt >= 0) highlights.push([openAt, snippet.length]);
       openAt = -1;
     } else snippet += char;
   }
