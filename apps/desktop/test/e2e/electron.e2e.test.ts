@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createParleyClient } from '@parley/client';
 import { _electron as electron } from 'playwright-core';
@@ -10,11 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { appRoot, startParley, statusOf } from './harness.js';
 
-/** The installed Electron binary, or null (npm here never runs electron's download script). */
+/**
+ * The installed Electron binary, or null. Reads electron's path.txt instead of requiring the
+ * package: `require('electron')` tries to download a missing binary, which must not happen here.
+ */
 function electronBinary(): string | null {
   try {
-    const path = createRequire(import.meta.url)('electron') as unknown;
-    return typeof path === 'string' && existsSync(path) ? path : null;
+    const packageDir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const relative = readFileSync(join(packageDir, 'path.txt'), 'utf8').trim();
+    const distDir = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(packageDir, 'dist');
+    const path = join(distDir, relative);
+    return existsSync(path) ? path : null;
   } catch {
     return null;
   }

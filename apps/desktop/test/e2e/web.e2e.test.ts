@@ -138,6 +138,13 @@ describe('web client end to end', () => {
       .poll(() => statusOf(bob, 'Noon works. See you!'), { timeout: 10_000 })
       .toBe('delivered');
     await screenshots(alice, '05-conversation');
+
+    // a draft survives a restart of the app (here: a reload right after typing)
+    await alice.getByLabel('Message', { exact: true }).fill('an unfinished thought');
+    await alice.reload();
+    await alice.getByTestId('me').waitFor();
+    await expect.poll(() => alice.getByLabel('Message', { exact: true }).inputValue()).toBe('an unfinished thought');
+    await alice.getByLabel('Message', { exact: true }).fill('');
   });
 
   it('the presence dot flips when the other closes the page; a message to them keeps the clock until they return', async () => {

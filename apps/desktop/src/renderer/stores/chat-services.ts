@@ -78,11 +78,15 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
   createEffect(() => platform.setUnreadCount(conversations.totalUnread()));
   createEffect(on(viewing, markViewedRead));
   const onVisibility = (): void => markViewedRead();
+  // A draft typed just before closing the window is written then (localStorage is synchronous).
+  const onPageHide = (): void => void drafts.flush();
   document.addEventListener('visibilitychange', onVisibility);
   window.addEventListener('focus', onVisibility);
+  window.addEventListener('pagehide', onPageHide);
   onCleanup(() => {
     document.removeEventListener('visibilitychange', onVisibility);
     window.removeEventListener('focus', onVisibility);
+    window.removeEventListener('pagehide', onPageHide);
     platform.setUnreadCount(0);
   });
 
