@@ -65,6 +65,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   let socketToken: string | null = null;
   let refusedSocketToken: string | null = null;
   let reconnectAtOnce = false;
+  let lastImmediateReconnect = 0;
 
   const wsClient = createWSClient({
     url: wsUrl,
@@ -95,14 +96,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     onClose: (cause) => {
       if (cause?.code === TOKEN_REJECTED_CLOSE_CODE) {
         refusedSocketToken = socketToken;
-        reconnectAtOnce = true;
+        // At once, but not in a loop if the server keeps refusing fresh tokens: then the backoff applies.
+        reconnectAtOnce = Date.now() - lastImmediateReconnect > 10_000;
+        if (reconnectAtOnce) lastImmediateReconnect = Date.now();
       }
     },
   });
 
-  const httpHeaders = {
-    url: httpUrl,
-  };
   const api = createTRPCClient<AppRouter>({
     links: [
       authLink(session),
@@ -113,9 +113,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         false: splitLink({
           // Sends are not batched: a batch of long messages would pass the server's 64 KiB body limit.
           condition: (op) => op.path === 'messages.send',
-          true: httpLink({ ...httpHeaders, headers: ({ op }) => authorization(op) }),
+          true: httpLink({ url: httpUrl, headers: ({ op }) => authorization(op) }),
           false: httpBatchLink({
-            ...httpHeaders,
+            url: httpUrl,
             maxItems: 10,
             maxURLLength: 2000,
             headers: ({ opList }) => authorization(opList[0]),
@@ -203,7 +203,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       const stored = await session.load();
       if (!stored) return null;
       try {
-        // Proves the session is still alive and refreshes the access token if it is about to expire.
+        // Refreshes first if the stored access token is about to expire; a refused refresh token ends it here.
         await session.accessToken();
       } catch {
         // Offline: keep the stored session; the connection retries with backoff and refreshes then.
