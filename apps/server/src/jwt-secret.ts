@@ -14,7 +14,7 @@ export function loadJwtSecret(dataDir: string, fromEnv: string | null): Uint8Arr
       throw new Error('JWT_SECRET must be at least 32 bytes long.');
     return new TextEncoder().encode(fromEnv);
   }
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SECRET_FILE);
   try {
     const existing = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -42,6 +43,10 @@ export type RunningServer = {
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const { logger, errorTracker, readFilesystem, ...overrides } = options;
   const config: ServerConfig = { ...loadServerConfig(), ...overrides };
+  // Before anything writes into it (logs, database, secret): the database holds password hashes
+  // and messages, so a new data directory is for the server's user only. An existing one keeps
+  // the mode its owner gave it.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const errors = new ErrorAggregator(errorTracker ?? null);
   const log =
     logger ??

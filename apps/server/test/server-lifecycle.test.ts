@@ -42,6 +42,8 @@ describe('the data directory and the JWT secret', () => {
     const test = await start({ dataDir, jwtSecret: null });
 
     expect((await stat(join(dataDir, 'parley.db'))).isFile()).toBe(true);
+    // Only the server's user may enter it: the database holds password hashes and messages.
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     const secretFile = join(dataDir, 'jwt-secret');
     expect((await stat(secretFile)).mode & 0o777).toBe(0o600);
     const secretText = await readFile(secretFile, 'utf8');
