@@ -245,4 +245,38 @@ describe('Outbox', () => {
     await vi.waitFor(() => expect(outbox.get(entry.clientId)?.status).toBe('pending'));
     outbox.close();
   });
+
+  it('takes the server’s own report of a stored message as the answer (the answer itself was lost)', async () => {
+    const server = fakeServer();
+    server.fail(1_000_000);
+    const outbox = new Outbox({
+      storage: memoryStorage(),
+      key: 'k',
+      send: server.send,
+      retryDelayMs: () => 60_000,
+    });
+    outbox.start();
+    const entry = outbox.enqueue('conv', 'hi');
+    await vi.waitFor(() => expect(outbox.get(entry.clientId)?.error).toBeTruthy());
+    const message = {
+      id: '9',
+      clientId: entry.clientId,
+      conversationId: 'conv',
+      senderId: 'me',
+      senderName: 'me',
+      anonymized: false,
+      body: 'hi',
+      createdAt: 1,
+      status: 'sent' as const,
+      deliveredAt: null,
+    };
+    expect(outbox.stored(message)).toBe(true);
+    expect(outbox.get(entry.clientId)).toMatchObject({
+      status: 'sent',
+      error: null,
+      message: { id: '9' },
+    });
+    expect(outbox.stored({ ...message, clientId: 'someone-else' })).toBe(false);
+    outbox.close();
+  });
 });

@@ -182,6 +182,17 @@ export class Outbox {
     return true;
   }
 
+  /**
+   * The server reports one of our messages as stored (our own `message` event): the same as its answer, which
+   * may still be on its way or lost. Returns whether the message is one of this outbox's.
+   */
+  stored(message: Message): boolean {
+    const entry = this.entries.get(message.clientId);
+    if (!entry || entry.conversationId !== message.conversationId) return false;
+    this.answered(message.clientId, message);
+    return true;
+  }
+
   /** Resolves once the current entries are written to storage. */
   flush(): Promise<void> {
     return this.persisted.flush();
@@ -255,15 +266,14 @@ export class Outbox {
 
   private failed(conversationId: string, clientId: string, error: unknown): void {
     const entry = this.entries.get(clientId);
-    if (!entry) return;
+    // Gone, or known to be stored already (a status or message event came first): nothing to retry.
+    if (!entry || entry.status !== 'sending') return;
     const details = describeError(error);
     if (isPermanentError(error)) {
       this.attempts.delete(conversationId);
-      if (entry.status === 'sending') {
-        entry.status = 'failed';
-        entry.error = details.message;
-        this.changed(true);
-      }
+      entry.status = 'failed';
+      entry.error = details.message;
+      this.changed(true);
       return;
     }
     const attempt = this.attempts.get(conversationId) ?? 0;

@@ -140,4 +140,26 @@ describe('two clients on a real server', () => {
     expect(a.client.connection()).toEqual({ kind: 'offline' });
     expect(a.client.outbox()).toEqual([]);
   });
+
+  it('three clients, one user on two devices: both of B’s devices get the message once; A’s other device sees it without acking', async () => {
+    const a1 = make(server.url);
+    const a2 = make(server.url);
+    const b1 = make(server.url);
+    const b2 = make(server.url);
+    const alice = await a1.client.register(username('alice'), password);
+    await a2.client.login(alice.username, password);
+    const bob = await b1.client.register(username('bob'), password);
+    await b2.client.login(bob.username, password);
+    for (const c of [a1, a2, b1, b2]) {
+      await eventually(() => expect(c.client.connection().kind).toBe('online'));
+    }
+    const conversation = await a1.client.api.conversations.open.mutate({ userId: bob.id });
+    const entry = a1.client.send(conversation.id, 'to all your devices');
+    for (const c of [a2, b1, b2]) {
+      await eventually(() => expect(c.messages().map((m) => m.clientId)).toEqual([entry.clientId]));
+    }
+    await eventually(() => expect(a1.client.outbox()[0]?.status).toBe('delivered'));
+    expect(a2.client.stats().acknowledged).toBe(0); // your own message is not yours to acknowledge
+    expect(a1.messages()).toEqual([]); // the sending session does not get its own message back
+  });
 });

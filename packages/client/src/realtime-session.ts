@@ -170,6 +170,15 @@ export class RealtimeSession {
     if (event.type === 'status') {
       this.outbox.applyStatus(event.clientId, event.status, event.messageId);
     }
+    if (
+      event.type === 'message' &&
+      event.message.senderId === this.options.user.id &&
+      this.outbox.stored(event.message)
+    ) {
+      // This session's own message, echoed by the per-user log: its outbox entry already stands for it
+      // ("your own from another session" is what listeners get).
+      return;
+    }
     if (decision.surface) {
       this.surfaced++;
       this.options.events.emit(event, eventId);
