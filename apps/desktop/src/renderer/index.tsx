@@ -1,3 +1,4 @@
+import './lib/strict-csp';
 import { Show, createResource } from 'solid-js';
 import { render } from 'solid-js/web';
 import { App } from './App';

@@ -13,7 +13,7 @@ export const resultsDir = join(appRoot, 'test-results');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A real Parley server on a free port, a fresh SQLite file, serving this app's web build. */
-export async function startParley(): Promise<{
+export async function startParley(options: { allowedOrigins?: string[] } = {}): Promise<{
   server: RunningServer;
   dispose: () => Promise<void>;
 }> {
@@ -29,6 +29,7 @@ export async function startParley(): Promise<{
     signupsPerIpPerHour: 1_000_000,
     loginMaxFailures: 1000,
     webRoot,
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
   });
   return {
     server,

@@ -143,7 +143,9 @@ describe('web client end to end', () => {
     await alice.getByLabel('Message', { exact: true }).fill('an unfinished thought');
     await alice.reload();
     await alice.getByTestId('me').waitFor();
-    await expect.poll(() => alice.getByLabel('Message', { exact: true }).inputValue()).toBe('an unfinished thought');
+    await expect
+      .poll(() => alice.getByLabel('Message', { exact: true }).inputValue())
+      .toBe('an unfinished thought');
     await alice.getByLabel('Message', { exact: true }).fill('');
   });
 
