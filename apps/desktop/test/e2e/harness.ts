@@ -13,31 +13,47 @@ export const resultsDir = join(appRoot, 'test-results');
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A real Parley server on a free port, a fresh SQLite file, serving this app's web build. */
-export async function startParley(options: { allowedOrigins?: string[] } = {}): Promise<{
+export interface Parley {
   server: RunningServer;
-  dispose: () => Promise<void>;
-}> {
+  /** Stops the server (clients see the connection drop); the data stays. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export async function startParley(options: { allowedOrigins?: string[] } = {}): Promise<Parley> {
   if (!existsSync(join(webRoot, 'index.html')))
     throw new Error(`No web build at ${webRoot}: run npm run build first`);
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-desktop-e2e-'));
-  const server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    bcryptCost: 4,
-    logLevel: 'silent',
-    signupsPerIpPerHour: 1_000_000,
-    loginMaxFailures: 1000,
-    webRoot,
-    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
-  });
-  return {
-    server,
+  const boot = (port: number): Promise<RunningServer> =>
+    startServer({
+      port,
+      host: '127.0.0.1',
+      dataDir,
+      bcryptCost: 4,
+      logLevel: 'silent',
+      signupsPerIpPerHour: 1_000_000,
+      loginMaxFailures: 1000,
+      webRoot,
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    });
+  let running: RunningServer | null = await boot(0);
+  const parley: Parley = {
+    server: running,
+    stop: async () => {
+      await running?.close();
+      running = null;
+    },
+    start: async () => {
+      running = await boot(parley.server.port);
+    },
     dispose: async () => {
-      await server.close();
+      await running?.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return parley;
 }
 
 export function launchChromium(): Promise<Browser> {

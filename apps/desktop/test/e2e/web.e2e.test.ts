@@ -255,4 +255,21 @@ describe('web client end to end', () => {
     expect(await alice.getByLabel('Message', { exact: true }).count()).toBe(0);
     await screenshots(alice, '08-deleted-peer');
   });
+
+  it('shows the connection banner while the server is down, and recovers by itself', async () => {
+    await parley.stop();
+    const banner = alice.locator('[data-connection]');
+    await expect
+      .poll(() => banner.getAttribute('data-connection'), { timeout: 15_000 })
+      .toMatch(/reconnecting|connecting/);
+    await expect
+      .poll(() => banner.textContent(), { timeout: 15_000 })
+      .toMatch(/Reconnecting in \d+ s|Connecting/);
+    await screenshots(alice, '09-connection-banner');
+    await parley.start();
+    await expect.poll(() => banner.count(), { timeout: 45_000 }).toBe(0);
+    await alice.keyboard.press('Control+k');
+    await alice.getByRole('searchbox', { name: 'Search messages' }).fill('noon');
+    await alice.getByTestId('search-results').waitFor({ timeout: 10_000 });
+  });
 });
