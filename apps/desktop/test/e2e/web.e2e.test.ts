@@ -139,6 +139,16 @@ describe('web client end to end', () => {
       .toBe('delivered');
     await screenshots(alice, '05-conversation');
 
+    // a narrow window shows either the list or the conversation, with a way back
+    await alice.setViewportSize({ width: 420, height: 720 });
+    expect(await alice.getByTestId('conversation-list').isVisible()).toBe(false);
+    await screenshots(alice, '05b-conversation-narrow');
+    await alice.getByRole('button', { name: 'Back to conversations' }).click();
+    await alice.getByTestId('conversation-list').waitFor();
+    await alice.locator(`[data-conversation="${bobName}"]`).click();
+    await alice.getByLabel('Message', { exact: true }).waitFor();
+    await alice.setViewportSize({ width: 1100, height: 720 });
+
     // a draft survives a restart of the app (here: a reload right after typing)
     await alice.getByLabel('Message', { exact: true }).fill('an unfinished thought');
     await alice.reload();

@@ -66,7 +66,9 @@ export function ChatScreen(props: { client: ChatClient; user: User }) {
       <div class="flex h-full flex-col">
         <ConnectionBanner />
         <div class="flex min-h-0 flex-1">
-          <aside class="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900/60">
+          <aside
+            class={`${route().conversationId ? 'hidden md:flex' : 'flex'} w-full shrink-0 flex-col border-r border-slate-200 bg-slate-50 md:w-80 dark:border-slate-800 dark:bg-slate-900/60`}
+          >
             <div class="flex items-center justify-between px-4 py-3">
               <h1 class="text-lg font-semibold tracking-tight">Chats</h1>
               <div class="flex items-center gap-1">
@@ -107,7 +109,9 @@ export function ChatScreen(props: { client: ChatClient; user: User }) {
               Signed in as {props.user.username}
             </p>
           </aside>
-          <main class="flex min-w-0 flex-1 flex-col">
+          <main
+            class={`${route().conversationId ? 'flex' : 'hidden md:flex'} min-w-0 flex-1 flex-col`}
+          >
             <Show
               when={route().conversationId}
               keyed

@@ -1,13 +1,15 @@
 import { Show, createSignal, onCleanup } from 'solid-js';
-import { useConversations } from '../context';
+import { useConversations, useRouter } from '../context';
 import { formatLastSeen } from '../lib/format';
 import { Composer } from './Composer';
+import { BackIcon } from './icons';
 import { MessageList } from './MessageList';
 import { PresenceDot } from './PresenceDot';
 
 /** One conversation: the peer and their presence, the messages, the composer. */
 export function ChatView(props: { conversationId: string; targetMessageId: string | null }) {
   const conversations = useConversations();
+  const router = useRouter();
   const conversation = () => conversations.get(props.conversationId);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -28,6 +30,16 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
           aria-label={`Conversation with ${current().peer.username}`}
         >
           <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">
+            <button
+              type="button"
+              class="-ml-2 rounded-lg p-1.5 text-slate-600 hover:bg-slate-100 md:hidden dark:text-slate-400 dark:hover:bg-slate-800"
+              aria-label="Back to conversations"
+              onClick={() =>
+                router.navigate({ name: 'chats', conversationId: null, messageId: null })
+              }
+            >
+              <BackIcon class="h-5 w-5" />
+            </button>
             <PresenceDot peer={current().peer} />
             <div class="min-w-0">
               <h2
