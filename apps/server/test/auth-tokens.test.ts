@@ -117,6 +117,23 @@ describe('auth.refresh', () => {
     expect(await anon.auth.refresh.mutate({ refreshToken: first.refreshToken })).toEqual(answer);
   });
 
+  it('does not let a made-up token that names a real session end it (only a used one does)', async () => {
+    const first = await signUp();
+    const sessionId = decodeJwt(first.accessToken).sid as string;
+    const [, secret] = first.refreshToken.split(/\.(.*)/s);
+    for (const forged of [
+      `${sessionId}.${'A'.repeat(43)}`,
+      `${sessionId}.${'A'.repeat(43)}.${'B'.repeat(22)}`,
+      `${sessionId}.${secret!.slice(0, -1)}${secret!.endsWith('A') ? 'B' : 'A'}`,
+    ]) {
+      const error = await errorOf(anon.auth.refresh.mutate({ refreshToken: forged }));
+      expect(error.data?.code).toBe('UNAUTHORIZED');
+    }
+    expect(await meWith(first.accessToken)).toEqual(first.user);
+    const next = await anon.auth.refresh.mutate({ refreshToken: first.refreshToken });
+    expect(await meWith(next.accessToken)).toEqual(first.user);
+  });
+
   it('refuses made-up and malformed refresh tokens', async () => {
     for (const refreshToken of ['x', 'no-dot-at-all', '.leading-dot', `${'a'.repeat(36)}.abc`]) {
       const error = await errorOf(anon.auth.refresh.mutate({ refreshToken }));

@@ -84,6 +84,8 @@ export class AccountService {
   }
 
   async refresh(refreshToken: string, meta: ClientMeta): Promise<AuthResult> {
+    if (!this.tokens.isIssued(refreshToken))
+      throw unauthorized('Your session has ended. Please log in again.');
     const sessionId = this.tokens.sessionIdOf(refreshToken);
     const session = sessionId ? await this.store.sessions.findById(sessionId) : null;
     if (!session || session.revokedAt !== null)

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { CoreConfig } from './core-config.js';
 import { unauthorized } from './domain-error.js';
@@ -10,9 +10,11 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 /** Access tokens (JWT, HS256 pinned) and opaque refresh tokens. */
 export class TokenService {
   private readonly refreshKey: Buffer;
+  private readonly tagKey: Buffer;
 
   constructor(private readonly config: CoreConfig) {
     this.refreshKey = createHmac('sha256', config.jwtSecret).update('parley/refresh/v1').digest();
+    this.tagKey = createHmac('sha256', config.jwtSecret).update('parley/refresh-tag/v1').digest();
   }
 
   /** Deterministic in `issuedAtSeconds`, so an exact retry of a refresh can get the same token back. */
@@ -47,9 +49,9 @@ export class TokenService {
     }
   }
 
-  /** A new session's first refresh token: `<sessionId>.<32 random bytes>`. */
+  /** A new session's first refresh token: `<sessionId>.<32 random bytes>.<tag>`. */
   newRefreshToken(sessionId: string): string {
-    return `${sessionId}.${randomBytes(32).toString('base64url')}`;
+    return this.withTag(sessionId, randomBytes(32).toString('base64url'));
   }
 
   /**
@@ -59,7 +61,31 @@ export class TokenService {
   replacementFor(token: string): string {
     const sessionId = token.slice(0, token.indexOf('.'));
     const secret = createHmac('sha256', this.refreshKey).update(token).digest('base64url');
-    return `${sessionId}.${secret}`;
+    return this.withTag(sessionId, secret);
+  }
+
+  /**
+   * Whether this server issued the token (its tag checks out). A used token of a session ends that
+   * session; a made-up one naming the session must not, or knowing a session id would be enough.
+   */
+  isIssued(token: string): boolean {
+    const parts = token.split('.');
+    if (parts.length !== 3) return false;
+    const [sessionId = '', secret = '', tag = ''] = parts;
+    const expected = Buffer.from(this.tag(sessionId, secret));
+    const given = Buffer.from(tag);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private tag(sessionId: string, secret: string): string {
+    return createHmac('sha256', this.tagKey)
+      .update(`${sessionId}.${secret}`)
+      .digest('base64url')
+      .slice(0, 22);
+  }
+
+  private withTag(sessionId: string, secret: string): string {
+    return `${sessionId}.${secret}.${this.tag(sessionId, secret)}`;
   }
 
   sessionIdOf(refreshToken: string): string | null {
