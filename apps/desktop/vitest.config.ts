@@ -30,7 +30,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
-          include: ['test/e2e/web.e2e.test.ts', 'test/e2e/desktop-csp.e2e.test.ts'],
+          include: ['test/e2e/*.e2e.test.ts'],
+          exclude: ['test/e2e/electron.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
