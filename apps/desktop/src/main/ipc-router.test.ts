@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { invokeChannels } from '../shared/ipc-channels.js';
 import { registerIpcHandlers, type IpcHandlers } from './ipc-router.js';
+import { MAX_STORED_VALUE_LENGTH } from './ipc-schemas.js';
 
 vi.mock('electron', () => ({}));
 
@@ -38,6 +39,18 @@ describe('registerIpcHandlers', () => {
     expect([...registered.keys()].sort()).toEqual(Object.values(invokeChannels).sort());
   });
 
+  it("accepts the client library's storage keys", () => {
+    const { calls, trusted, invoke } = setup();
+    for (const key of [
+      'parley:auth',
+      'parley:events:9b2f6a3e-1c4d-4e8f-a2b1-0c9d8e7f6a5b',
+      'parley.drafts.u1',
+    ]) {
+      invoke('vault:get', trusted, key);
+    }
+    expect(calls).toHaveLength(3);
+  });
+
   it('passes validated arguments to the handler', () => {
     const { calls, trusted, invoke } = setup();
     expect(invoke('vault:set', trusted, 'parley.refreshToken', 'secret')).toBe('ok');
@@ -53,7 +66,7 @@ describe('registerIpcHandlers', () => {
     ['vault:get', ['../../etc/passwd']],
     ['vault:get', ['']],
     ['vault:set', ['key']],
-    ['vault:set', ['key', 'x'.repeat(1024 * 1024 + 1)]],
+    ['vault:set', ['key', 'x'.repeat(MAX_STORED_VALUE_LENGTH + 1)]],
     ['vault:get', ['key', 'extra']],
     ['unread:set', [-1]],
     ['unread:set', [1.5]],

@@ -8,8 +8,8 @@ const storageKey = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'Not a valid storage key');
 
-/** 1 MiB is far above the outbox's worst case and keeps a hostile renderer from filling the disk. */
-export const MAX_STORED_VALUE_LENGTH = 1024 * 1024;
+/** Room for a large offline outbox (~1,600 messages of 5,000 emoji) while a hostile renderer cannot fill the disk. */
+export const MAX_STORED_VALUE_LENGTH = 16 * 1024 * 1024;
 
 export const httpUrl = z
   .string()
