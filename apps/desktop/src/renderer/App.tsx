@@ -10,7 +10,12 @@ import { createConnectionStore } from './stores/connection-store';
 import { createSessionStore } from './stores/session-store';
 
 /** The whole app for one client: restores the session, then shows sign-in or the chats. */
-export function App(props: { client: ChatClient; platform: Platform }) {
+export function App(props: {
+  client: ChatClient;
+  platform: Platform;
+  /** Desktop only: the chosen server and a way to pick another. */
+  server?: { url: string; change: () => void };
+}) {
   const router = createRouter();
   const session = createSessionStore(props.client);
   const connection = createConnectionStore(props.client);
@@ -29,7 +34,14 @@ export function App(props: { client: ChatClient; platform: Platform }) {
 
   return (
     <AppProvider
-      value={{ client: props.client, platform: props.platform, router, session, connection }}
+      value={{
+        client: props.client,
+        platform: props.platform,
+        router,
+        session,
+        connection,
+        server: props.server ?? null,
+      }}
     >
       <Switch>
         <Match when={session.state.phase === 'restoring'}>

@@ -12,6 +12,8 @@ export interface AppServices {
   router: Router;
   session: SessionStore;
   connection: ConnectionStore;
+  /** Desktop only: the chosen server and a way to pick another. */
+  server: { url: string; change: () => void } | null;
 }
 
 const AppContext = createContext<AppServices>();
@@ -42,6 +44,7 @@ export const useSession = (): SessionStore => useApp().session;
 export const useConnection = (): ConnectionStore => useApp().connection;
 export const useRouter = (): Router => useApp().router;
 export const usePlatform = (): Platform => useApp().platform;
+export const useServer = (): AppServices['server'] => useApp().server;
 export const useConversations = () => useChatServices().conversations;
 export const useMessages = () => useChatServices().messages;
 export const useDrafts = () => useChatServices().drafts;

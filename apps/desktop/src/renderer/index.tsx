@@ -1,5 +1,5 @@
 import './lib/strict-csp';
-import { Show, createResource } from 'solid-js';
+import { Show, createResource, createSignal } from 'solid-js';
 import { render } from 'solid-js/web';
 import { App } from './App';
 import { createClient } from './client-factory';
@@ -21,6 +21,13 @@ function Root() {
   const [client] = createResource(serverUrl, (url) =>
     Promise.resolve(createClient(url, platform.storage)),
   );
+  const [changing, setChanging] = createSignal(false);
+  const saveServer = async (url: string): Promise<void> => {
+    await platform.setServerUrl(url);
+    // The CSP that admits the new server applies from the next page load.
+    window.location.reload();
+    mutate(url);
+  };
 
   return (
     <Show
@@ -30,18 +37,8 @@ function Root() {
       }
     >
       <Show
-        when={serverUrl()}
-        fallback={
-          <ServerSetup
-            initial={null}
-            onSave={async (url) => {
-              await platform.setServerUrl(url);
-              // The CSP that admits the new server applies from the next page load.
-              window.location.reload();
-              mutate(url);
-            }}
-          />
-        }
+        when={!changing() && serverUrl()}
+        fallback={<ServerSetup initial={serverUrl() ?? null} onSave={saveServer} />}
       >
         <Show
           when={client.state !== 'errored'}
@@ -51,7 +48,17 @@ function Root() {
             </p>
           }
         >
-          <Show when={client()}>{(ready) => <App client={ready()} platform={platform} />}</Show>
+          <Show when={client()}>
+            {(ready) => (
+              <App
+                client={ready()}
+                platform={platform}
+                server={
+                  bridge ? { url: serverUrl() ?? '', change: () => setChanging(true) } : undefined
+                }
+              />
+            )}
+          </Show>
         </Show>
       </Show>
     </Show>

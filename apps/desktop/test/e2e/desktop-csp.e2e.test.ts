@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppProtocolHandler } from '../../src/main/app-protocol.js';
 import { contentSecurityPolicy } from '../../src/main/content-security-policy.js';
-import { launchChromium, startParley, webRoot } from './harness.js';
+import { launchChromium, screenshots, startParley, webRoot } from './harness.js';
 
 /**
  * The renderer under the desktop shell's own CSP (stricter than the server's: no inline styles,
@@ -71,6 +71,14 @@ describe('renderer under the desktop CSP', () => {
     const csp = response?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain(`connect-src 'self' ${parley.server.url}`);
     expect(csp).not.toContain('unsafe-inline');
+
+    // the desktop login screen names the server and lets the user pick another
+    expect(await page.getByTestId('server').textContent()).toContain(parley.server.url);
+    await page.getByTestId('server').getByRole('button', { name: 'Change' }).click();
+    expect(await page.getByLabel('Server address').inputValue()).toBe(parley.server.url);
+    await screenshots(page, '00-desktop-server-setup');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Log in' }).waitFor();
 
     await page.getByRole('link', { name: 'Create an account' }).click();
     const name = `csp_${randomBytes(3).toString('hex')}`;

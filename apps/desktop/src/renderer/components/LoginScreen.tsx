@@ -1,11 +1,12 @@
 import { Show, createSignal } from 'solid-js';
-import { useSession } from '../context';
+import { useServer, useSession } from '../context';
 import { errorInfo } from '../lib/errors';
 import { AuthLayout, linkButton, primaryButton } from './AuthLayout';
 import { Field } from './Field';
 
 export function LoginScreen() {
   const session = useSession();
+  const server = useServer();
   const [username, setUsername] = createSignal('');
   const [password, setPassword] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
@@ -76,6 +77,19 @@ export function LoginScreen() {
           {busy() ? 'Logging in…' : 'Log in'}
         </button>
       </form>
+      <Show when={server}>
+        {(current) => (
+          <p
+            class="mt-4 text-center text-xs text-slate-500 dark:text-slate-400"
+            data-testid="server"
+          >
+            Server: {current().url} ·{' '}
+            <button type="button" class={linkButton} onClick={() => current().change()}>
+              Change
+            </button>
+          </p>
+        )}
+      </Show>
     </AuthLayout>
   );
 }

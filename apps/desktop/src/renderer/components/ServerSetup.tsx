@@ -44,7 +44,7 @@ export function ServerSetup(props: {
         class="space-y-4"
         onSubmit={(event) => void submit(event)}
         novalidate
-        aria-label="Server address"
+        aria-label="Choose the server"
       >
         <Field
           id="server-url"
