@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { APP_ID } from '../shared/app-identity.js';
+import { APP_ID, APP_NAME } from '../shared/app-identity.js';
 import { createNotifier } from './notifier.js';
 import { SettingsStore } from './settings-store.js';
 import { claimSingleInstance } from './single-instance.js';
@@ -17,6 +17,7 @@ describe('identity', () => {
       await readFile(new URL('../../electron-builder.json', import.meta.url), 'utf8'),
     ) as {
       appId: string;
+      productName: string;
       nsis: {
         perMachine: boolean;
         oneClick: boolean;
@@ -26,6 +27,14 @@ describe('identity', () => {
       win: { target: Array<{ target: string; arch: string[] }> };
     };
     expect(config.appId).toBe(APP_ID);
+    // Electron names the profile folder (%APPDATA%\\Parley) after package.json's productName
+    const manifest = JSON.parse(
+      await readFile(new URL('../../package.json', import.meta.url), 'utf8'),
+    ) as {
+      productName: string;
+    };
+    expect(manifest.productName).toBe(APP_NAME);
+    expect(config.productName).toBe(APP_NAME);
     expect(config.nsis.perMachine).toBe(false);
     expect(config.nsis.createStartMenuShortcut).toBe(true);
     expect(config.nsis.artifactName).toBe('Parley-Setup-${version}.${ext}');
