@@ -15,7 +15,11 @@ export type BenchOptions = {
   seedMessages: number;
   queries: number;
   cpuProf: boolean;
+  /** Phases to leave out: storm, ceiling, seed, relay (for profiling one phase). */
+  skip: string[];
   outDir: string;
+  /** Whole-run budget: phases that would not fit are skipped with a note. */
+  budgetSeconds: number;
 };
 
 const value = (args: string[], name: string): string | undefined => {
@@ -40,18 +44,20 @@ export function parseBenchOptions(args: string[], defaultOutDir: string): BenchO
   const quick = args.includes('--quick');
   return {
     quick,
-    users: number(args, 'users', quick ? 2000 : 10_000, 2, 15_000),
-    rampRate: number(args, 'ramp-rate', 1000, 10, 20_000),
+    users: number(args, 'users', quick ? 1000 : 10_000, 2, 15_000),
+    rampRate: number(args, 'ramp-rate', 500, 10, 20_000),
     rate: number(args, 'rate', 2000, 1, 100_000),
-    durationSeconds: number(args, 'duration', quick ? 8 : 30, 1, 600),
-    ceilingStepSeconds: number(args, 'ceiling-step', quick ? 4 : 10, 1, 120),
-    ceilingMaxSteps: number(args, 'ceiling-steps', quick ? 4 : 7, 1, 12),
+    durationSeconds: number(args, 'duration', quick ? 5 : 30, 1, 600),
+    ceilingStepSeconds: number(args, 'ceiling-step', quick ? 3 : 10, 1, 120),
+    ceilingMaxSteps: number(args, 'ceiling-steps', quick ? 3 : 7, 1, 12),
     stormLogins: number(args, 'storm', 50, 1, 500),
     stormCost: number(args, 'storm-cost', 12, 4, 15),
-    seedUsers: number(args, 'seed-users', quick ? 10_000 : 100_000, 4, 1_000_000),
-    seedMessages: number(args, 'seed-messages', quick ? 100_000 : 1_000_000, 10, 10_000_000),
-    queries: number(args, 'queries', quick ? 200 : 1000, 1, 100_000),
+    seedUsers: number(args, 'seed-users', quick ? 5000 : 100_000, 4, 1_000_000),
+    seedMessages: number(args, 'seed-messages', quick ? 50_000 : 1_000_000, 10, 10_000_000),
+    queries: number(args, 'queries', quick ? 100 : 1000, 1, 100_000),
     cpuProf: args.includes('--cpu-prof'),
+    skip: (value(args, 'skip') ?? '').split(',').filter(Boolean),
     outDir: value(args, 'out') ?? defaultOutDir,
+    budgetSeconds: number(args, 'budget', quick ? 105 : 3600, 10, 86_400),
   };
 }

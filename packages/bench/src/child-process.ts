@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { ChildAnswer, ChildReady, ChildRequest } from './ipc.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -12,6 +13,7 @@ export class Child {
   private constructor(
     private readonly process: ChildProcess,
     readonly port: number,
+    private readonly dataDir: string | undefined,
   ) {
     process.on('message', (raw) => {
       const answer = raw as ChildAnswer;
@@ -48,7 +50,7 @@ export class Child {
         if (!ready.ready) return;
         clearTimeout(timer);
         child.off('message', onReady);
-        resolve(new Child(child, ready.port));
+        resolve(new Child(child, ready.port, ready.dataDir));
       });
     });
   }
@@ -74,13 +76,14 @@ export class Child {
     });
   }
 
-  /** Disconnects (the child shuts down gracefully) and waits for it to exit, at most 15 s. */
-  async stop(): Promise<void> {
+  /** Disconnects (the child shuts down gracefully) and waits for it to exit, killed after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
     if (this.process.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
-    this.process.disconnect();
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 15_000);
+    if (this.process.connected) this.process.disconnect();
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 /** Requests the generator sends to a child process over the IPC channel, and the answers. */
 export type ChildRequest =
-  | { id: number; cmd: 'stats' }
+  | { id: number; cmd: 'stats'; gc?: boolean }
   | { id: number; cmd: 'seed'; users: number; messages: number; password: string }
   | { id: number; cmd: 'storm-users'; count: number; password: string; cost: number };
 
@@ -11,6 +11,8 @@ export type ChildStats = {
   cpuUserMicros: number;
   cpuSystemMicros: number;
   connections: number;
+  /** Messages stored and not yet delivered (Parley's offline queue; 0 for the relay). */
+  queueDepth: number;
 };
 
 export type SeedResult = {
@@ -30,4 +32,8 @@ export type ChildAnswer =
   { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 
 /** The first message a child sends: where it listens. */
-export type ChildReady = { ready: true; port: number };
+export type ChildReady = {
+  ready: true;
+  port: number;
+  /** Removed by the parent if the child dies. */ dataDir?: string;
+};

@@ -28,6 +28,30 @@ const log = (message: string) =>
   console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+const deadline = startedAt + options.budgetSeconds * 1000;
+const remainingSeconds = () => (deadline - Date.now()) / 1000;
+const notes: string[] = [];
+/** True when `seconds` more fit in the budget; otherwise notes the skipped phase. */
+const fits = (phase: string, seconds: number) => {
+  if (remainingSeconds() >= seconds) return true;
+  notes.push(
+    `${phase} skipped: it needs ~${Math.round(seconds)} s and ${Math.max(0, Math.round(remainingSeconds()))} s of the ${options.budgetSeconds} s budget were left`,
+  );
+  log(notes[notes.length - 1]!);
+  return false;
+};
+
+/** Waits (bounded) until the server's offline queue is empty: a backlog must not leak into the next run. */
+async function drain(child: Child | null, maxMs: number): Promise<number> {
+  if (!child) return 0;
+  const until = Date.now() + maxMs;
+  for (;;) {
+    const { queueDepth } = await child.request<ChildStats>({ cmd: 'stats' });
+    if (queueDepth === 0 || Date.now() >= until) return queueDepth;
+    await sleep(250);
+  }
+}
+
 let nextK = 1;
 /** One open-loop run against `target`; `during` actions fire at their offsets. */
 async function runLoad(
@@ -35,8 +59,15 @@ async function runLoad(
   rate: number,
   seconds: number,
   actions: Array<{ atMs: number; action: () => void }> = [],
+  drainMs = 5000,
 ): Promise<{ run: OpenLoopRun; result: RunResult }> {
-  const run = new OpenLoopRun({ rate, durationMs: seconds * 1000, firstK: nextK, seed: nextK });
+  const run = new OpenLoopRun({
+    rate,
+    durationMs: seconds * 1000,
+    firstK: nextK,
+    seed: nextK,
+    drainMs,
+  });
   nextK += run.total;
   target.run = run;
   const result = await run.run(target, actions);
@@ -47,25 +78,33 @@ async function runLoad(
 const passes = (result: RunResult) =>
   result.lost === 0 && result.errors === 0 && result.latency.p99 <= CEILING_P99_MS;
 
-/** Raise the rate ×1.5 while it passes, then one bisection step; bounded by maxSteps. */
+type Step = Pick<RunResult, 'rate' | 'lost' | 'errors' | 'latency' | 'throughput' | 'generator'>;
+
+/**
+ * The highest rate that passes (p99 ≤ 100 ms, nothing lost, no error): ×2 while passing, ÷2
+ * while failing, then bisection; bounded by the step count and the budget.
+ */
 async function ceiling(
   target: LoadTarget & { run: OpenLoopRun | null },
+  child: Child | null,
   startRate: number,
   label: string,
-): Promise<{
-  rate: number;
-  steps: Array<
-    Pick<RunResult, 'rate' | 'lost' | 'errors' | 'latency' | 'throughput' | 'generator'>
-  >;
-}> {
-  const steps: Array<
-    Pick<RunResult, 'rate' | 'lost' | 'errors' | 'latency' | 'throughput' | 'generator'>
-  > = [];
+): Promise<{ rate: number; steps: Step[] }> {
+  const steps: Step[] = [];
   let best = 0;
   let failed = Number.POSITIVE_INFINITY;
-  let rate = startRate;
+  let rate = Math.max(1, Math.round(startRate));
+  const drainMs = options.quick ? 4000 : 15_000;
   for (let step = 0; step < options.ceilingMaxSteps; step += 1) {
-    const { result } = await runLoad(target, rate, options.ceilingStepSeconds);
+    if (!fits(`${label} ceiling step ${step + 1}`, options.ceilingStepSeconds + 3 + drainMs / 1000))
+      break;
+    const { result } = await runLoad(
+      target,
+      rate,
+      options.ceilingStepSeconds,
+      [],
+      options.quick ? 2000 : 5000,
+    );
     const { rate: r, lost, errors, latency, throughput, generator } = result;
     steps.push({ rate: r, lost, errors, latency, throughput, generator });
     log(
@@ -73,8 +112,9 @@ async function ceiling(
     );
     if (passes(result)) best = Math.max(best, rate);
     else failed = Math.min(failed, rate);
-    await sleep(1500);
-    if (failed === Number.POSITIVE_INFINITY) rate = Math.round(rate * 1.5);
+    await drain(child, drainMs);
+    await sleep(500);
+    if (failed === Number.POSITIVE_INFINITY) rate = Math.round(rate * 2);
     else if (best === 0) rate = Math.max(1, Math.round(rate / 2));
     else if (failed / best > 1.15) rate = Math.round((best + failed) / 2);
     else break;
@@ -106,15 +146,15 @@ async function main() {
     options,
     startedAt: new Date(startedAt).toISOString(),
   };
-  const notes: string[] = [];
   try {
     // 1. Users and the connection ramp.
     const tag = Date.now().toString(36);
     const registerSeconds = await load.register(options.users, tag);
     log(`registered ${options.users} users in ${registerSeconds.toFixed(1)} s`);
-    const idle = await parley.request<ChildStats>({ cmd: 'stats' });
+    results.registration = { users: options.users, seconds: registerSeconds };
+    const idle = await parley.request<ChildStats>({ cmd: 'stats', gc: true });
     const ramp = await load.connect(options.rampRate);
-    const held = await parley.request<ChildStats>({ cmd: 'stats' });
+    const held = await parley.request<ChildStats>({ cmd: 'stats', gc: true });
     const rssPerConnection = (held.rssBytes - idle.rssBytes) / Math.max(1, held.connections);
     log(
       `ramp: ${held.connections} connections in ${ramp.seconds.toFixed(1)} s, handshake p95 ${ramp.handshake.p95} ms, ${(rssPerConnection / 1024).toFixed(1)} KB RSS each`,
@@ -132,116 +172,157 @@ async function main() {
     };
     await load.openConversations(7);
     log(`opened ${load.pairs} conversations`);
+    await runLoad(load, Math.min(options.rate, 200), 2); // warm-up, not reported
+    await drain(parley, 5000);
 
-    // 2. Steady load.
-    await runLoad(load, Math.min(options.rate, 500), 2); // warm-up, not reported
-    await sleep(1000);
-    const before = await parley.request<ChildStats>({ cmd: 'stats' });
-    const steady = await runLoad(load, options.rate, options.durationSeconds);
-    const after = await parley.request<ChildStats>({ cmd: 'stats' });
-    const steadyServerCpu = cpuPercent(before, after, steady.result.durationSeconds);
-    log(
-      `steady ${options.rate}/s: p50 ${steady.result.latency.p50} p99 ${steady.result.latency.p99} ms, lost ${steady.result.lost}, errors ${steady.result.errors}, server CPU ${steadyServerCpu}%`,
-    );
-    results.steady = {
-      ...steady.result,
-      serverCpuPercent: steadyServerCpu,
-      ackErrors: load.ackErrors,
-    };
-    await sleep(1500);
+    // 2. Ceiling first, from a rate every build should hold: an overloaded run leaves a backlog
+    //    behind that would spoil every later measurement on this server.
+    let parleyCeilingRate = 0;
+    if (!options.skip.includes('ceiling')) {
+      const found = await ceiling(load, parley, Math.min(options.rate, 400), 'parley');
+      results.parleyCeiling = found;
+      parleyCeilingRate = found.rate;
+    }
 
-    // 3. Login storm during steady load: p99 of the messages due before it and during it.
-    const stormUsers = await parley.request<string[]>({
-      cmd: 'storm-users',
-      count: options.stormLogins,
-      password: STORM_PASSWORD,
-      cost: options.stormCost,
-    });
-    const stormSeconds = Math.max(6, Math.min(options.durationSeconds, 12));
-    const stormAtMs = Math.floor((stormSeconds * 1000) / 2);
-    let storm: { latency: RunResult['latency']; failures: number } | null = null;
-    let stormEndMs = stormAtMs;
-    let stormDone: Promise<void> = Promise.resolve();
-    const stormStart = performance.now();
-    const stormRun = await runLoad(load, options.rate, stormSeconds, [
-      {
-        atMs: stormAtMs,
-        action: () => {
-          stormDone = loginStorm(httpUrl, stormUsers, STORM_PASSWORD).then((outcome) => {
-            storm = outcome;
-            stormEndMs = performance.now() - stormStart;
-          });
+    // 3. Login storm during steady load (at the steady rate, or the ceiling if that is lower):
+    //    p99 of the messages due before it and while it lasts.
+    const stormSeconds = options.quick ? 10 : 25;
+    const stormRate =
+      parleyCeilingRate > 0 ? Math.min(options.rate, parleyCeilingRate) : options.rate;
+    if (!options.skip.includes('storm') && fits('login storm', stormSeconds + 8)) {
+      if (stormRate < options.rate) {
+        notes.push(
+          `login storm ran at ${stormRate} msg/s (the ceiling), below the ${options.rate} msg/s the server does not hold`,
+        );
+      }
+      const stormUsers = await parley.request<string[]>({
+        cmd: 'storm-users',
+        count: options.stormLogins,
+        password: STORM_PASSWORD,
+        cost: options.stormCost,
+      });
+      const stormAtMs = 3000;
+      let storm: { latency: RunResult['latency']; failures: number } | null = null;
+      let stormEndMs = stormAtMs;
+      let stormDone: Promise<void> = Promise.resolve();
+      const stormStart = performance.now();
+      const stormRun = await runLoad(load, stormRate, stormSeconds, [
+        {
+          atMs: stormAtMs,
+          action: () => {
+            stormDone = loginStorm(httpUrl, stormUsers, STORM_PASSWORD).then((outcome) => {
+              storm = outcome;
+              stormEndMs = performance.now() - stormStart;
+            });
+          },
         },
-      },
-    ]);
-    await stormDone;
-    const stormResult = storm as { latency: RunResult['latency']; failures: number } | null;
-    const beforeStorm = stormRun.run.window(0, stormAtMs);
-    const duringStorm = stormRun.run.window(stormAtMs, Math.max(stormEndMs, stormAtMs + 100));
-    log(
-      `login storm: ${options.stormLogins} logins at cost ${options.stormCost}, p99 before ${beforeStorm.p99} ms, during ${duringStorm.p99} ms`,
-    );
-    results.loginStorm = {
-      logins: options.stormLogins,
-      cost: options.stormCost,
-      loginLatency: stormResult?.latency ?? null,
-      loginFailures: stormResult?.failures ?? null,
-      stormMs: Math.round(stormEndMs - stormAtMs),
-      deliveryBefore: beforeStorm,
-      deliveryDuring: duringStorm,
-      addedP99Ms: Math.round((duringStorm.p99 - beforeStorm.p99) * 100) / 100,
-      run: { ...stormRun.result, curve: undefined },
-    };
-    await sleep(1500);
+      ]);
+      await Promise.race([stormDone, sleep(30_000)]);
+      const stormResult = storm as { latency: RunResult['latency']; failures: number } | null;
+      const beforeStorm = stormRun.run.window(0, stormAtMs);
+      const duringStorm = stormRun.run.window(
+        stormAtMs,
+        Math.min(stormSeconds * 1000, Math.max(stormEndMs, stormAtMs + 100)),
+      );
+      log(
+        `login storm at ${stormRate}/s: ${options.stormLogins} logins at cost ${options.stormCost} in ${Math.round(stormEndMs - stormAtMs)} ms, p99 before ${beforeStorm.p99} ms, during ${duringStorm.p99} ms`,
+      );
+      results.loginStorm = {
+        rate: stormRate,
+        logins: options.stormLogins,
+        cost: options.stormCost,
+        loginLatency: stormResult?.latency ?? null,
+        loginFailures: stormResult?.failures ?? null,
+        stormMs: Math.round(stormEndMs - stormAtMs),
+        deliveryBefore: beforeStorm,
+        deliveryDuring: duringStorm,
+        addedP99Ms: Math.round((duringStorm.p99 - beforeStorm.p99) * 100) / 100,
+        run: { ...stormRun.result, curve: undefined },
+      };
+      await drain(parley, options.quick ? 5000 : 30_000);
+    }
 
-    // 4. Ceiling.
-    const parleyCeiling = await ceiling(load, options.rate, 'parley');
-    results.parleyCeiling = parleyCeiling;
-    load.close();
-    await sleep(1000);
-
-    // 5. Seeded queries (same server, bigger database).
-    log(`seeding ${options.seedUsers} users and ${options.seedMessages} messages…`);
-    const seed = await parley.request<SeedResult>({
-      cmd: 'seed',
-      users: options.seedUsers,
-      messages: options.seedMessages,
-      password: SEED_PASSWORD,
-    });
-    log(`seeded ${seed.users} users, ${seed.messages} messages in ${seed.seconds.toFixed(1)} s`);
-    const queries = await runQueries(httpUrl, wsUrl, seed, SEED_PASSWORD, options.queries);
-    notes.push(...queries.notes);
-    log(
-      `history p95 ${queries.history.p95} ms, users.search p95 ${queries.usersSearch.p95} ms, messages.search p95 ${queries.messagesSearchCommon?.p95 ?? '-'} / ${queries.messagesSearchRare?.p95 ?? '-'} ms`,
-    );
-    results.seed = seed;
-    results.queries = queries;
+    // 4. Steady load at the target rate, last on this server (if it does not hold, the backlog
+    //    dies with the process).
+    if (fits('steady load', options.durationSeconds + 6)) {
+      const before = await parley.request<ChildStats>({ cmd: 'stats' });
+      const steady = await runLoad(load, options.rate, options.durationSeconds);
+      const after = await parley.request<ChildStats>({ cmd: 'stats' });
+      const steadyServerCpu = cpuPercent(before, after, steady.result.durationSeconds);
+      log(
+        `steady ${options.rate}/s: p50 ${steady.result.latency.p50} p99 ${steady.result.latency.p99} ms, lost ${steady.result.lost}, errors ${steady.result.errors}, server CPU ${steadyServerCpu}%`,
+      );
+      results.steady = {
+        ...steady.result,
+        serverCpuPercent: steadyServerCpu,
+        serverQueueAfter: after.queueDepth,
+        ackErrors: load.ackErrors,
+      };
+    }
   } finally {
     load.close();
-    await parley.stop();
+    await parley.stop(3000);
+  }
+
+  // 5. Seeded queries on a fresh server and database.
+  const seedEstimate = 8 + options.seedMessages / 8000 + options.queries * 0.05;
+  if (!options.skip.includes('seed') && fits('seeded queries', seedEstimate)) {
+    const seeded = await Child.start(serverScript, profileArgs);
+    try {
+      log(`seeding ${options.seedUsers} users and ${options.seedMessages} messages…`);
+      const seed = await seeded.request<SeedResult>({
+        cmd: 'seed',
+        users: options.seedUsers,
+        messages: options.seedMessages,
+        password: SEED_PASSWORD,
+      });
+      log(`seeded ${seed.users} users, ${seed.messages} messages in ${seed.seconds.toFixed(1)} s`);
+      const queries = await runQueries(
+        `http://127.0.0.1:${seeded.port}`,
+        `ws://127.0.0.1:${seeded.port}/trpc`,
+        seed,
+        SEED_PASSWORD,
+        options.queries,
+      );
+      notes.push(...queries.notes);
+      log(
+        `history p95 ${queries.history.p95} ms, users.search p95 ${queries.usersSearch.p95} ms, messages.search p95 ${queries.messagesSearchCommon?.p95 ?? '-'} / ${queries.messagesSearchRare?.p95 ?? '-'} ms`,
+      );
+      results.seed = seed;
+      results.queries = queries;
+    } finally {
+      await seeded.stop(5000);
+    }
   }
 
   // 6. The raw relay: same users, pairs, schedule and generator.
-  const relayChild = await Child.start(relayScript);
-  const relay = new RelayLoad(`ws://127.0.0.1:${relayChild.port}`);
-  try {
-    const relayRamp = await relay.connect(options.users, options.rampRate);
-    results.relayConnections = relayRamp;
-    await runLoad(relay, Math.min(options.rate, 500), 2);
-    const relaySteady = await runLoad(relay, options.rate, options.durationSeconds);
-    log(
-      `relay ${options.rate}/s: p50 ${relaySteady.result.latency.p50} p99 ${relaySteady.result.latency.p99} ms`,
-    );
-    results.relaySteady = relaySteady.result;
-    const parleyCeilingRate = (results.parleyCeiling as { rate: number }).rate;
-    results.relayCeiling = await ceiling(relay, Math.max(options.rate, parleyCeilingRate), 'relay');
-  } finally {
-    relay.close();
-    await relayChild.stop();
+  if (!options.skip.includes('relay') && fits('raw relay', options.durationSeconds + 8)) {
+    const relayChild = await Child.start(relayScript);
+    const relay = new RelayLoad(`ws://127.0.0.1:${relayChild.port}`);
+    try {
+      const relayRamp = await relay.connect(options.users, options.rampRate);
+      results.relayConnections = relayRamp;
+      await runLoad(relay, Math.min(options.rate, 500), 2);
+      const relaySteady = await runLoad(relay, options.rate, options.durationSeconds);
+      log(
+        `relay ${options.rate}/s: p50 ${relaySteady.result.latency.p50} p99 ${relaySteady.result.latency.p99} ms`,
+      );
+      results.relaySteady = relaySteady.result;
+      const parleyCeilingRate = (results.parleyCeiling as { rate: number } | undefined)?.rate ?? 0;
+      results.relayCeiling = await ceiling(
+        relay,
+        null,
+        Math.max(options.rate, parleyCeilingRate),
+        'relay',
+      );
+    } finally {
+      relay.close();
+      await relayChild.stop();
+    }
   }
 
-  const relayCeilingRate = (results.relayCeiling as { rate: number }).rate;
-  const parleyCeilingRate = (results.parleyCeiling as { rate: number }).rate;
+  const relayCeilingRate = (results.relayCeiling as { rate: number } | undefined)?.rate ?? 0;
+  const parleyCeilingRate = (results.parleyCeiling as { rate: number } | undefined)?.rate ?? 0;
   results.ratio =
     relayCeilingRate > 0 ? Math.round((parleyCeilingRate / relayCeilingRate) * 1000) / 1000 : null;
   results.notes = notes;
@@ -259,7 +340,11 @@ async function main() {
   const chart = percentileChart(
     `Delivery latency at ${options.rate} messages/s, ${options.users} connections`,
     [
-      { name: 'Parley', color: '#2563eb', curve: (results.steady as RunResult).curve },
+      {
+        name: 'Parley',
+        color: '#2563eb',
+        curve: (results.steady as RunResult | undefined)?.curve ?? [],
+      },
       {
         name: 'raw WebSocket relay',
         color: '#dc2626',

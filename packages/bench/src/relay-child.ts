@@ -38,6 +38,7 @@ process.on('message', (raw) => {
       cpuUserMicros: cpu.user,
       cpuSystemMicros: cpu.system,
       connections: wss.clients.size,
+      queueDepth: 0,
     },
   } satisfies ChildAnswer);
 });

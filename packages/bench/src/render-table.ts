@@ -15,7 +15,10 @@ export type BenchResults = {
     rssPerConnectionBytes: number;
   };
   steady?: RunResult & { serverCpuPercent: number };
+  registration?: { users: number; seconds: number };
   loginStorm?: {
+    rate: number;
+    stormMs: number;
     logins: number;
     cost: number;
     loginLatency: LatencySummary | null;
@@ -49,6 +52,15 @@ export function renderTable(input: Record<string, unknown>): string {
   const r = input as BenchResults;
   const o = r.options;
   const rows: Row[] = [];
+  if (r.registration) {
+    const { users, seconds } = r.registration;
+    rows.push([
+      `registration (auth.register, BCRYPT_COST=4, 16 in flight)`,
+      `${users} in ${seconds.toFixed(1)} s (${Math.round(users / seconds)}/s)`,
+      '',
+      '',
+    ]);
+  }
   const c = r.connections;
   if (c) {
     rows.push(

@@ -54,19 +54,25 @@ export async function seedDatabase(
   const now = Date.now();
   const ids: string[] = [];
   const names = new Map<string, string>();
-  for (let i = 0; i < options.users; i += 1) {
-    const id = randomUUID();
-    const created = await store.users.create({
-      id,
-      username: usernameOf(i),
-      passwordHash: options.passwordHash,
-      createdAt: now - options.users + i,
-    });
-    if (created) {
-      ids.push(id);
-      names.set(id, usernameOf(i));
-    }
+  for (let first = 0; first < options.users; first += 500) {
+    const batch = Array.from({ length: Math.min(500, options.users - first) }, (_, j) => first + j);
+    await Promise.all(
+      batch.map(async (i) => {
+        const id = randomUUID();
+        const created = await store.users.create({
+          id,
+          username: usernameOf(i),
+          passwordHash: options.passwordHash,
+          createdAt: now - options.users + i,
+        });
+        if (created) {
+          ids.push(id);
+          names.set(id, usernameOf(i));
+        }
+      }),
+    );
   }
+
   if (ids.length < 4) throw new Error('seeding needs at least 4 users');
 
   const heavyId = ids[0]!;
@@ -79,23 +85,43 @@ export async function seedDatabase(
     );
     conversations.push({ id: conversationId, a, b });
   };
-  for (let i = 1; i <= heavyPeers; i += 1) await open(heavyId, ids[i]!);
+  const openAll = async (pairs: Array<[string, string]>) => {
+    for (let first = 0; first < pairs.length; first += 500) {
+      await Promise.all(pairs.slice(first, first + 500).map(([a, b]) => open(a, b)));
+    }
+  };
+  await openAll(
+    Array.from({ length: heavyPeers }, (_, i): [string, string] => [heavyId, ids[i + 1]!]),
+  );
   const lightPairs = Math.max(
     1,
     Math.min(Math.floor(options.messages / 20), Math.floor(ids.length / 2)),
   );
+  const light: Array<[string, string]> = [];
   for (let i = 0; i < lightPairs; i += 1) {
     const a = ids[1 + Math.floor(random() * (ids.length - 1))]!;
-    let b = ids[1 + Math.floor(random() * (ids.length - 1))]!;
-    if (a === b) b = ids[(ids.indexOf(a) % (ids.length - 1)) + 1]!;
-    if (a === b) continue;
-    await open(a, b);
+    const b = ids[1 + Math.floor(random() * (ids.length - 1))]!;
+    if (a !== b) light.push([a, b]);
+  }
+  await openAll(light);
+  // Several random pairs may be the same pair: open() answers with the one conversation.
+  const seen = new Set<string>();
+  for (let i = conversations.length - 1; i >= 0; i -= 1) {
+    if (seen.has(conversations[i]!.id)) conversations.splice(i, 1);
+    else seen.add(conversations[i]!.id);
   }
 
   let stored = 0;
   const words = new Array<string>(12);
+  // Up to BATCH sends in flight: the store groups concurrent writes into one transaction per tick.
+  const BATCH = 500;
+  let inFlight: Array<Promise<unknown>> = [];
   for (let m = 0; m < options.messages; m += 1) {
-    if ((m & 1023) === 0 && Date.now() > options.deadlineMs) break;
+    if (inFlight.length >= BATCH) {
+      await Promise.all(inFlight);
+      inFlight = [];
+      if (Date.now() > options.deadlineMs) break;
+    }
     const conversation =
       random() < 0.2
         ? conversations[Math.floor(random() * heavyPeers)]!
@@ -120,14 +146,15 @@ export async function seedDatabase(
       createdAt: now - options.messages + m,
       status: 'sent' as const,
     };
-    await store.messages.send(message);
+    inFlight.push(store.messages.send(message));
     stored += 1;
   }
+  await Promise.all(inFlight);
   return {
     users: ids.length,
     messages: stored,
     seconds: (performance.now() - started) / 1000,
-    heavyUsername: usernameOf(0),
+    heavyUsername: names.get(heavyId)!,
     heavyConversationIds: conversations.slice(0, heavyPeers).map((c) => c.id),
     commonWord: COMMON_WORD,
     rareWord: RARE_WORD,

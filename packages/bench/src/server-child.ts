@@ -24,8 +24,8 @@ const server = await startServer({
   webRoot: join(dataDir, 'no-web-build'),
 });
 
-const stats = (): ChildStats => {
-  (globalThis as { gc?: () => void }).gc?.();
+const stats = (gc: boolean): ChildStats => {
+  if (gc) (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
   return {
@@ -34,6 +34,7 @@ const stats = (): ChildStats => {
     cpuUserMicros: cpu.user,
     cpuSystemMicros: cpu.system,
     connections: 0,
+    queueDepth: 0,
   };
 };
 
@@ -43,7 +44,12 @@ const handle = async (request: ChildRequest): Promise<unknown> => {
     case 'stats': {
       const text = await (await fetch(`${server.url}/metrics`)).text();
       const connections = /^parley_websocket_connections (\d+)/m.exec(text)?.[1];
-      return { ...stats(), connections: Number(connections ?? 0) };
+      const queueDepth = /^parley_offline_queue_depth (\d+)/m.exec(text)?.[1];
+      return {
+        ...stats(request.gc ?? false),
+        connections: Number(connections ?? 0),
+        queueDepth: Number(queueDepth ?? 0),
+      };
     }
     case 'storm-users': {
       // One real hash at the requested cost, shared: the storm measures verification, not seeding.
@@ -73,10 +79,12 @@ const handle = async (request: ChildRequest): Promise<unknown> => {
 
 process.on('message', (raw) => {
   const request = raw as ChildRequest;
+  const answer = (message: ChildAnswer) => {
+    if (process.connected) process.send?.(message);
+  };
   handle(request).then(
-    (result) => process.send?.({ id: request.id, ok: true, result } satisfies ChildAnswer),
-    (error: unknown) =>
-      process.send?.({ id: request.id, ok: false, error: String(error) } satisfies ChildAnswer),
+    (result) => answer({ id: request.id, ok: true, result }),
+    (error: unknown) => answer({ id: request.id, ok: false, error: String(error) }),
   );
 });
 
@@ -88,4 +96,4 @@ const stop = () => {
 };
 process.once('disconnect', stop);
 process.once('SIGTERM', stop);
-process.send?.({ ready: true, port: server.port } satisfies ChildReady);
+process.send?.({ ready: true, port: server.port, dataDir } satisfies ChildReady);
