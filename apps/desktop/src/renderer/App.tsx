@@ -45,7 +45,10 @@ export function App(props: {
     >
       <Switch>
         <Match when={session.state.phase === 'restoring'}>
-          <div class="flex h-full items-center justify-center text-slate-500" role="status">
+          <div
+            class="flex h-full items-center justify-center text-slate-600 dark:text-slate-400"
+            role="status"
+          >
             Opening Parley…
           </div>
         </Match>

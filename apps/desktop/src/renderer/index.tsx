@@ -33,7 +33,9 @@ function Root() {
     <Show
       when={serverUrl.state === 'ready'}
       fallback={
-        <div class="flex h-full items-center justify-center text-slate-500">Opening Parley…</div>
+        <div class="flex h-full items-center justify-center text-slate-600 dark:text-slate-400">
+          Opening Parley…
+        </div>
       }
     >
       <Show

@@ -103,7 +103,7 @@ export function ChatScreen(props: { client: ChatClient; user: User }) {
             </div>
             <ConversationList activeId={route().conversationId} />
             <p
-              class="border-t border-slate-200 px-4 py-2 text-xs text-slate-500 dark:border-slate-800"
+              class="border-t border-slate-200 px-4 py-2 text-xs text-slate-600 dark:text-slate-400 dark:border-slate-800"
               data-testid="me"
             >
               Signed in as {props.user.username}
@@ -116,7 +116,7 @@ export function ChatScreen(props: { client: ChatClient; user: User }) {
               when={route().conversationId}
               keyed
               fallback={
-                <div class="flex flex-1 flex-col items-center justify-center gap-3 text-center text-slate-500">
+                <div class="flex flex-1 flex-col items-center justify-center gap-3 text-center text-slate-600 dark:text-slate-400">
                   <p class="text-lg font-medium text-slate-700 dark:text-slate-300">
                     Your conversations are private.
                   </p>

@@ -19,7 +19,7 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
     <Show
       when={conversation()}
       fallback={
-        <div class="flex flex-1 items-center justify-center text-sm text-slate-500">
+        <div class="flex flex-1 items-center justify-center text-sm text-slate-600 dark:text-slate-400">
           {conversations.state.loaded ? 'This conversation is not available.' : 'Loading…'}
         </div>
       }
@@ -43,12 +43,12 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
             <PresenceDot peer={current().peer} />
             <div class="min-w-0">
               <h2
-                class={`truncate font-semibold ${current().peer.deleted ? 'italic text-slate-500' : ''}`}
+                class={`truncate font-semibold ${current().peer.deleted ? 'italic text-slate-600 dark:text-slate-400' : ''}`}
                 data-testid="peer-name"
               >
                 {current().peer.username}
               </h2>
-              <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="peer-status">
+              <p class="text-xs text-slate-600 dark:text-slate-400" data-testid="peer-status">
                 {current().peer.deleted
                   ? 'This account was deleted'
                   : current().peer.online

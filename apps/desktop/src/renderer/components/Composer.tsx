@@ -68,7 +68,7 @@ export function Composer(props: { conversationId: string; disabled?: string | nu
       <Show
         when={!props.disabled}
         fallback={
-          <p class="py-2 text-center text-sm text-slate-500 dark:text-slate-400">
+          <p class="py-2 text-center text-sm text-slate-600 dark:text-slate-400">
             {props.disabled}
           </p>
         }
@@ -113,7 +113,11 @@ export function Composer(props: { conversationId: string; disabled?: string | nu
               id="composer-counter"
               data-testid="char-counter"
               aria-live="polite"
-              class={over() > 0 ? 'font-semibold text-red-600 dark:text-red-400' : 'text-slate-500'}
+              class={
+                over() > 0
+                  ? 'font-semibold text-red-600 dark:text-red-400'
+                  : 'text-slate-600 dark:text-slate-400'
+              }
             >
               {length()} / {limits.messageMaxCodePoints}
             </span>

@@ -12,7 +12,7 @@ export function ConversationList(props: { activeId: string | null }) {
         when={conversations.ordered().length > 0}
         fallback={
           <p
-            class="px-4 py-6 text-sm text-slate-500 dark:text-slate-400"
+            class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400"
             data-testid="no-conversations"
           >
             {conversations.state.loaded
@@ -58,14 +58,14 @@ export function ConversationList(props: { activeId: string | null }) {
                     <span class="min-w-0 flex-1">
                       <span class="flex items-baseline justify-between gap-2">
                         <span
-                          class={`truncate ${conversation.peer.deleted ? 'italic text-slate-500' : 'font-medium'}`}
+                          class={`truncate ${conversation.peer.deleted ? 'italic text-slate-600 dark:text-slate-400' : 'font-medium'}`}
                         >
                           {conversation.peer.username}
                         </span>
                         <Show when={preview()}>
                           {(shown) => (
                             <time
-                              class="shrink-0 text-xs text-slate-500 dark:text-slate-400"
+                              class="shrink-0 text-xs text-slate-600 dark:text-slate-400"
                               datetime={new Date(shown().createdAt).toISOString()}
                             >
                               {formatListTime(shown().createdAt)}
@@ -85,7 +85,7 @@ export function ConversationList(props: { activeId: string | null }) {
                             {(shown) => (
                               <>
                                 <Show when={shown().mine}>
-                                  <span class="text-slate-500">You: </span>
+                                  <span class="text-slate-600 dark:text-slate-400">You: </span>
                                 </Show>
                                 {shown().body}
                               </>

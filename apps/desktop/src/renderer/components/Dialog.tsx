@@ -34,7 +34,7 @@ export function Dialog(props: {
           </h2>
           <button
             type="button"
-            class="rounded-md p-1 text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+            class="rounded-md p-1 text-slate-600 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800"
             aria-label="Close"
             onClick={() => props.onClose()}
           >

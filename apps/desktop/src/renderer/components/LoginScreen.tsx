@@ -80,7 +80,7 @@ export function LoginScreen() {
       <Show when={server}>
         {(current) => (
           <p
-            class="mt-4 text-center text-xs text-slate-500 dark:text-slate-400"
+            class="mt-4 text-center text-xs text-slate-600 dark:text-slate-400"
             data-testid="server"
           >
             Server: {current().url} ·{' '}

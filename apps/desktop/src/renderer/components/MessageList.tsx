@@ -99,7 +99,7 @@ export function MessageList(props: {
         <div class="mb-3 text-center">
           <button
             type="button"
-            class="rounded-full px-3 py-1 text-xs text-slate-500 hover:bg-slate-100 dark:hover:bg-slate-800"
+            class="rounded-full px-3 py-1 text-xs text-slate-600 dark:text-slate-400 hover:bg-slate-100 dark:hover:bg-slate-800"
             disabled={thread().loadingOlder}
             onClick={() => void loadOlder()}
           >
@@ -108,7 +108,7 @@ export function MessageList(props: {
         </div>
       </Show>
       <Show when={thread().loaded && items().length === 0}>
-        <p class="mt-10 text-center text-sm text-slate-500">
+        <p class="mt-10 text-center text-sm text-slate-600 dark:text-slate-400">
           No messages yet. Say hello to {props.peerName}!
         </p>
       </Show>
@@ -130,7 +130,7 @@ export function MessageList(props: {
               <div class={`max-w-[75%] ${showSender(item, index()) ? 'mt-2' : ''}`}>
                 <Show when={showSender(item, index())}>
                   <div
-                    class={`mb-0.5 px-1 text-xs font-medium ${item.anonymized ? 'italic text-slate-500' : 'text-slate-600 dark:text-slate-400'}`}
+                    class={`mb-0.5 px-1 text-xs font-medium ${item.anonymized ? 'italic text-slate-600 dark:text-slate-400' : 'text-slate-600 dark:text-slate-400'}`}
                     data-testid="sender"
                   >
                     {item.senderName}
@@ -148,7 +148,7 @@ export function MessageList(props: {
                     {item.body}
                   </p>
                   <div
-                    class={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${item.mine ? 'text-white/80' : 'text-slate-500 dark:text-slate-400'}`}
+                    class={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${item.mine ? 'text-white' : 'text-slate-600 dark:text-slate-400'}`}
                   >
                     <time
                       datetime={new Date(item.createdAt).toISOString()}

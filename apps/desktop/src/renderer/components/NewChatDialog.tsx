@@ -51,13 +51,17 @@ export function NewChatDialog(props: { onClose: () => void }) {
       >
         <Switch>
           <Match when={search.state.status === 'idle'}>
-            <p class="px-4 py-6 text-sm text-slate-500">Type a username to find someone.</p>
+            <p class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">
+              Type a username to find someone.
+            </p>
           </Match>
           <Match when={search.state.status === 'error'}>
             <p class="px-4 py-6 text-sm text-red-600">{search.state.error}</p>
           </Match>
           <Match when={search.state.status === 'done' && search.state.results.length === 0}>
-            <p class="px-4 py-6 text-sm text-slate-500">No one found for “{search.state.query}”.</p>
+            <p class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">
+              No one found for “{search.state.query}”.
+            </p>
           </Match>
           <Match when={search.state.results.length > 0}>
             <ul aria-label="People" data-testid="user-results">
@@ -79,7 +83,7 @@ export function NewChatDialog(props: { onClose: () => void }) {
             </ul>
           </Match>
           <Match when={search.state.status === 'loading'}>
-            <p class="px-4 py-6 text-sm text-slate-500">Searching…</p>
+            <p class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">Searching…</p>
           </Match>
         </Switch>
       </div>

@@ -33,7 +33,7 @@ export function SearchPanel(props: { onClose: () => void }) {
       >
         <Switch>
           <Match when={search.state.status === 'idle'}>
-            <p class="px-4 py-6 text-sm text-slate-500">
+            <p class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">
               Type words to find them in your conversations.
             </p>
           </Match>
@@ -41,7 +41,10 @@ export function SearchPanel(props: { onClose: () => void }) {
             <p class="px-4 py-6 text-sm text-red-600">{search.state.error}</p>
           </Match>
           <Match when={search.state.status === 'done' && search.state.results.length === 0}>
-            <p class="px-4 py-6 text-sm text-slate-500" data-testid="no-results">
+            <p
+              class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400"
+              data-testid="no-results"
+            >
               No results for “{search.state.query}”.
             </p>
           </Match>
@@ -65,12 +68,12 @@ export function SearchPanel(props: { onClose: () => void }) {
                       <span class="flex items-baseline justify-between gap-2 text-sm">
                         <span class="font-medium">
                           {hit.message.senderName}
-                          <span class="font-normal text-slate-500">
+                          <span class="font-normal text-slate-600 dark:text-slate-400">
                             {' '}
                             · with {hit.conversation.peer.username}
                           </span>
                         </span>
-                        <time class="shrink-0 text-xs text-slate-500">
+                        <time class="shrink-0 text-xs text-slate-600 dark:text-slate-400">
                           {formatListTime(hit.message.createdAt)}
                         </time>
                       </span>
@@ -91,7 +94,7 @@ export function SearchPanel(props: { onClose: () => void }) {
             </ul>
           </Match>
           <Match when={search.state.status === 'loading'}>
-            <p class="px-4 py-6 text-sm text-slate-500">Searching…</p>
+            <p class="px-4 py-6 text-sm text-slate-600 dark:text-slate-400">Searching…</p>
           </Match>
         </Switch>
       </div>

@@ -56,7 +56,7 @@ export function ServerSetup(props: {
           errors={error() ? [error() ?? ''] : []}
         />
         <Show when={busy()}>
-          <p class="text-sm text-slate-500" role="status">
+          <p class="text-sm text-slate-600 dark:text-slate-400" role="status">
             Connecting…
           </p>
         </Show>
