@@ -101,7 +101,7 @@ describe('web client end to end', () => {
     await alice.locator(`[data-user="${bobName}"]`).click();
     await expect.poll(() => alice.getByTestId('peer-name').textContent()).toBe(bobName);
     await expect
-      .poll(() => alice.getByTestId('peer-status').textContent(), { timeout: 5000 })
+      .poll(() => alice.getByTestId('peer-status').textContent(), { timeout: 10_000 })
       .toBe('Online');
 
     await recordStatuses(alice);
@@ -163,7 +163,7 @@ describe('web client end to end', () => {
     const dot = alice.locator(`[data-conversation="${bobName}"] [data-presence]`);
     expect(await dot.getAttribute('data-presence')).toBe('online');
     await bob.close();
-    await expect.poll(() => dot.getAttribute('data-presence'), { timeout: 5000 }).toBe('offline');
+    await expect.poll(() => dot.getAttribute('data-presence'), { timeout: 10_000 }).toBe('offline');
     await expect
       .poll(() => alice.getByTestId('peer-status').textContent())
       .toMatch(/Last seen|Offline/);
@@ -172,7 +172,7 @@ describe('web client end to end', () => {
     await composer.fill('Are you still there?');
     await composer.press('Enter');
     await expect
-      .poll(() => statusOf(alice, 'Are you still there?'), { timeout: 5000 })
+      .poll(() => statusOf(alice, 'Are you still there?'), { timeout: 10_000 })
       .toBe('pending');
     await alice.waitForTimeout(1500);
     expect(await statusOf(alice, 'Are you still there?')).toBe('pending');
@@ -187,7 +187,7 @@ describe('web client end to end', () => {
     bob = await bobContext.newPage();
     await bob.goto(base);
     await bob.getByTestId('me').waitFor({ timeout: 10_000 });
-    await expect.poll(() => dot.getAttribute('data-presence'), { timeout: 5000 }).toBe('online');
+    await expect.poll(() => dot.getAttribute('data-presence'), { timeout: 10_000 }).toBe('online');
     await expect
       .poll(() => statusOf(alice, 'Are you still there?'), { timeout: 10_000 })
       .toBe('delivered');
