@@ -133,7 +133,7 @@ export function renderTable(input: Record<string, unknown>): string {
   if (storm) {
     rows.push(
       [
-        `login storm (${storm.logins} at cost ${storm.cost}): delivery p99 before → during`,
+        `login storm (${storm.logins} at cost ${storm.cost}, ${storm.stormMs} ms) at ${storm.rate} msg/s: delivery p99 before → during`,
         `${storm.deliveryBefore.p99} → ${storm.deliveryDuring.p99} ms (+${storm.addedP99Ms})`,
         '≤ +10 ms',
         verdict(storm.addedP99Ms <= 10),
