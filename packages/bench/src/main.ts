@@ -89,13 +89,18 @@ async function ceiling(
   child: Child | null,
   startRate: number,
   label: string,
-): Promise<{ rate: number; steps: Step[] }> {
+  maxSteps = options.ceilingMaxSteps,
+): Promise<{
+  rate: number;
+  /** No step failed: the real ceiling is higher. */ lowerBound: boolean;
+  steps: Step[];
+}> {
   const steps: Step[] = [];
   let best = 0;
   let failed = Number.POSITIVE_INFINITY;
   let rate = Math.max(1, Math.round(startRate));
-  const drainMs = options.quick ? 4000 : 15_000;
-  for (let step = 0; step < options.ceilingMaxSteps; step += 1) {
+  const drainMs = child ? (options.quick ? 4000 : 15_000) : 0;
+  for (let step = 0; step < maxSteps; step += 1) {
     if (!fits(`${label} ceiling step ${step + 1}`, options.ceilingStepSeconds + 3 + drainMs / 1000))
       break;
     const { result } = await runLoad(
@@ -119,7 +124,7 @@ async function ceiling(
     else if (failed / best > 1.15) rate = Math.round((best + failed) / 2);
     else break;
   }
-  return { rate: best, steps };
+  return { rate: best, lowerBound: failed === Number.POSITIVE_INFINITY, steps };
 }
 
 const cpuPercent = (before: ChildStats, after: ChildStats, seconds: number) =>
@@ -186,7 +191,7 @@ async function main() {
 
     // 3. Login storm during steady load (at the steady rate, or the ceiling if that is lower):
     //    p99 of the messages due before it and while it lasts.
-    const stormSeconds = options.quick ? 10 : 25;
+    const stormSeconds = options.quick ? 14 : 30;
     const stormRate =
       parleyCeilingRate > 0 ? Math.min(options.rate, parleyCeilingRate) : options.rate;
     if (!options.skip.includes('storm') && fits('login storm', stormSeconds + 8)) {
@@ -202,40 +207,35 @@ async function main() {
         cost: options.stormCost,
       });
       const stormAtMs = 3000;
-      let storm: { latency: RunResult['latency']; failures: number } | null = null;
-      let stormEndMs = stormAtMs;
-      let stormDone: Promise<void> = Promise.resolve();
-      const stormStart = performance.now();
+      let storm: ReturnType<typeof loginStorm> | null = null;
       const stormRun = await runLoad(load, stormRate, stormSeconds, [
         {
           atMs: stormAtMs,
           action: () => {
-            stormDone = loginStorm(httpUrl, stormUsers, STORM_PASSWORD).then((outcome) => {
-              storm = outcome;
-              stormEndMs = performance.now() - stormStart;
-            });
+            storm = loginStorm(httpUrl, stormUsers, STORM_PASSWORD);
           },
         },
       ]);
+      const started = storm as ReturnType<typeof loginStorm> | null;
       // Logins still running after the run are not waited for long: the figures say how many finished.
-      await Promise.race([stormDone, sleep(options.quick ? 2000 : 30_000)]);
-      const stormResult = storm as { latency: RunResult['latency']; failures: number } | null;
+      await Promise.race([started?.done, sleep(options.quick ? 2000 : 30_000)]);
+      const progress = started?.progress;
+      const allDone = progress !== undefined && progress.finished === stormUsers.length;
+      const stormEndMs =
+        allDone && progress ? progress.lastAt - stormRun.run.startTime : stormSeconds * 1000;
       const beforeStorm = stormRun.run.window(0, stormAtMs);
-      const duringStorm = stormRun.run.window(
-        stormAtMs,
-        Math.min(stormSeconds * 1000, Math.max(stormEndMs, stormAtMs + 100)),
-      );
+      const duringStorm = stormRun.run.window(stormAtMs, Math.min(stormSeconds * 1000, stormEndMs));
       log(
-        `login storm at ${stormRate}/s: ${options.stormLogins} logins at cost ${options.stormCost} in ${Math.round(stormEndMs - stormAtMs)} ms, p99 before ${beforeStorm.p99} ms, during ${duringStorm.p99} ms`,
+        `login storm at ${stormRate}/s: ${progress?.finished ?? 0} of ${options.stormLogins} logins at cost ${options.stormCost} done ${allDone ? `in ${Math.round(stormEndMs - stormAtMs)} ms` : 'by the end of the run'}, p99 before ${beforeStorm.p99} ms, during ${duringStorm.p99} ms`,
       );
       results.loginStorm = {
         rate: stormRate,
         logins: options.stormLogins,
         cost: options.stormCost,
-        loginLatency: stormResult?.latency ?? null,
-        loginFailures: stormResult?.failures ?? null,
-        stormMs: storm === null ? null : Math.round(stormEndMs - stormAtMs),
-        loginsUnfinished: storm === null,
+        loginsFinished: progress?.finished ?? 0,
+        loginLatency: progress?.histogram.summary() ?? null,
+        loginFailures: progress?.failures ?? null,
+        stormMs: allDone ? Math.round(stormEndMs - stormAtMs) : null,
         deliveryBefore: beforeStorm,
         deliveryDuring: duringStorm,
         addedP99Ms: Math.round((duringStorm.p99 - beforeStorm.p99) * 100) / 100,
@@ -314,8 +314,9 @@ async function main() {
       results.relayCeiling = await ceiling(
         relay,
         null,
-        Math.max(options.rate, parleyCeilingRate),
+        2 * Math.max(options.rate, parleyCeilingRate),
         'relay',
+        options.ceilingMaxSteps + 1,
       );
     } finally {
       relay.close();

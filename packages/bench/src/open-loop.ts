@@ -69,6 +69,11 @@ export class OpenLoopRun {
     this.latencies = new Float32Array(total).fill(Number.NaN);
   }
 
+  /** performance.now() at the start of the schedule. */
+  get startTime(): number {
+    return this.startedAt;
+  }
+
   get total(): number {
     return this.due.length;
   }

@@ -91,22 +91,36 @@ export async function runQueries(
   }
 }
 
-/** `count` concurrent logins (each its own HTTP connection); their latencies. */
-export async function loginStorm(
+export type StormProgress = {
+  histogram: LatencyHistogram;
+  finished: number;
+  failures: number;
+  /** performance.now() when the last login answered. */
+  lastAt: number;
+};
+
+/** All the logins at once (concurrent HTTP requests); `progress` fills in as they answer. */
+export function loginStorm(
   httpUrl: string,
   usernames: string[],
   password: string,
-): Promise<{ latency: LatencySummary; failures: number }> {
-  const histogram = new LatencyHistogram();
-  let failures = 0;
-  await inParallel(usernames, usernames.length, async (username) => {
+): { progress: StormProgress; done: Promise<void> } {
+  const progress: StormProgress = {
+    histogram: new LatencyHistogram(),
+    finished: 0,
+    failures: 0,
+    lastAt: 0,
+  };
+  const done = inParallel(usernames, usernames.length, async (username) => {
     const started = performance.now();
     try {
       await httpCall(httpUrl, 'mutation', 'auth.login', { username, password });
-      histogram.record(performance.now() - started);
+      progress.histogram.record(performance.now() - started);
     } catch {
-      failures += 1;
+      progress.failures += 1;
     }
-  });
-  return { latency: histogram.summary(), failures };
+    progress.finished += 1;
+    progress.lastAt = performance.now();
+  }).then(() => undefined);
+  return { progress, done };
 }
