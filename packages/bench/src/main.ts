@@ -92,11 +92,15 @@ async function ceiling(
   maxSteps = options.ceilingMaxSteps,
 ): Promise<{
   rate: number;
-  /** No step failed: the real ceiling is higher. */ lowerBound: boolean;
+  /** No step failed: the real ceiling is higher. */
+  lowerBound: boolean;
   steps: Step[];
+  /** Latency percentiles of the highest passing step. */
+  curve: RunResult['curve'];
 }> {
   const steps: Step[] = [];
   let best = 0;
+  let bestCurve: RunResult['curve'] = [];
   let failed = Number.POSITIVE_INFINITY;
   let rate = Math.max(1, Math.round(startRate));
   const drainMs = child ? (options.quick ? 4000 : 15_000) : 0;
@@ -115,8 +119,10 @@ async function ceiling(
     log(
       `${label} ceiling step ${rate}/s: p99 ${latency.p99} ms, lost ${lost}, errors ${errors}, generator CPU ${generator.cpuPercent}%`,
     );
-    if (passes(result)) best = Math.max(best, rate);
-    else failed = Math.min(failed, rate);
+    if (passes(result) && rate > best) {
+      best = rate;
+      bestCurve = result.curve;
+    } else failed = Math.min(failed, rate);
     await drain(child, drainMs);
     await sleep(500);
     if (failed === Number.POSITIVE_INFINITY) rate = Math.round(rate * 2);
@@ -124,7 +130,7 @@ async function ceiling(
     else if (failed / best > 1.15) rate = Math.round((best + failed) / 2);
     else break;
   }
-  return { rate: best, lowerBound: failed === Number.POSITIVE_INFINITY, steps };
+  return { rate: best, lowerBound: failed === Number.POSITIVE_INFINITY, steps, curve: bestCurve };
 }
 
 const cpuPercent = (before: ChildStats, after: ChildStats, seconds: number) =>
@@ -341,15 +347,20 @@ async function main() {
   writeFileSync(resolve(options.outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(resolve(options.outDir, 'latest.md'), `${table}\n`);
   const chart = percentileChart(
-    `Delivery latency at ${options.rate} messages/s, ${options.users} connections`,
+    `Delivery latency percentiles, ${options.users} connections`,
     [
       {
-        name: 'Parley',
+        name: `Parley at ${options.rate} messages/s`,
         color: '#2563eb',
         curve: (results.steady as RunResult | undefined)?.curve ?? [],
       },
       {
-        name: 'raw WebSocket relay',
+        name: `Parley at its ceiling, ${(results.parleyCeiling as { rate?: number } | undefined)?.rate ?? 0} messages/s`,
+        color: '#16a34a',
+        curve: (results.parleyCeiling as { curve?: RunResult['curve'] } | undefined)?.curve ?? [],
+      },
+      {
+        name: `raw WebSocket relay at ${options.rate} messages/s`,
         color: '#dc2626',
         curve: (results.relaySteady as RunResult | undefined)?.curve ?? [],
       },
