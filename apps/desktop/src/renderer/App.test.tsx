@@ -247,6 +247,13 @@ describe('signed in', () => {
     type(await screen.findByRole('searchbox', { name: 'Search messages' }), 'there');
     const results = await screen.findByTestId('search-results', {}, { timeout: 2000 });
     expect(results.querySelector('mark')?.textContent).toBe('there');
+    // the keyboard reaches the results from the search box
+    fireEvent.keyDown(screen.getByRole('searchbox', { name: 'Search messages' }), {
+      key: 'ArrowDown',
+    });
+    expect(document.activeElement).toBe(within(results).getByRole('button'));
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowUp' });
+    expect(document.activeElement).toBe(screen.getByRole('searchbox', { name: 'Search messages' }));
     fireEvent.click(within(results).getByRole('button'));
     await waitFor(() => expect(window.location.hash).toBe(`#/chats/${bob.id}/${target.id}`));
     await waitFor(() =>

@@ -1,6 +1,6 @@
 import { For, Show, createEffect, createMemo, on, onMount } from 'solid-js';
 import { useMessages } from '../context';
-import { formatFull, formatTime } from '../lib/format';
+import { formatDay, formatFull, formatTime, sameDay } from '../lib/format';
 import type { ChatItem } from '../stores/messages-store';
 import { StatusIcon } from './StatusIcon';
 
@@ -83,9 +83,20 @@ export function MessageList(props: {
     if (scroller.scrollTop < NEAR_TOP_PX) void loadOlder();
   };
 
+  const startsDay = (item: ChatItem, index: number): boolean => {
+    const previous = items()[index - 1];
+    return !previous || !sameDay(previous.createdAt, item.createdAt);
+  };
+
   const showSender = (item: ChatItem, index: number): boolean => {
     const previous = items()[index - 1];
-    return !item.mine && (!previous || previous.mine || previous.senderName !== item.senderName);
+    return (
+      !item.mine &&
+      (!previous ||
+        previous.mine ||
+        previous.senderName !== item.senderName ||
+        startsDay(item, index))
+    );
   };
 
   return (
@@ -121,12 +132,20 @@ export function MessageList(props: {
         <For each={items()}>
           {(item, index) => (
             <li
-              class={`flex ${item.mine ? 'justify-end' : 'justify-start'} rounded-xl`}
+              class={`flex flex-wrap ${item.mine ? 'justify-end' : 'justify-start'} rounded-xl`}
               data-message-id={item.id ?? undefined}
               data-client-id={item.key}
               data-mine={item.mine ? 'true' : 'false'}
               tabindex="-1"
             >
+              <Show when={startsDay(item, index())}>
+                <div
+                  class="my-3 w-full text-center text-xs font-medium text-slate-600 dark:text-slate-400"
+                  data-testid="day"
+                >
+                  {formatDay(item.createdAt)}
+                </div>
+              </Show>
               <div class={`max-w-[75%] ${showSender(item, index()) ? 'mt-2' : ''}`}>
                 <Show when={showSender(item, index())}>
                   <div

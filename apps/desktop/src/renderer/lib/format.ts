@@ -39,3 +39,24 @@ export function formatLastSeen(time: number | null, now = Date.now()): string {
   if (elapsed < 7 * day) return `Last seen ${relative.format(-Math.floor(elapsed / day), 'day')}`;
   return `Last seen ${dateFormat.format(time)}`;
 }
+
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+});
+const yearDayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+
+/** Whether two times fall on the same local day. */
+export const sameDay = (a: number, b: number): boolean => startOfDay(a) === startOfDay(b);
+
+/** The separator above the first message of a day: Today, Yesterday, "Monday 3 March", or a full date. */
+export function formatDay(time: number, now = Date.now()): string {
+  const today = startOfDay(now);
+  const day = startOfDay(time);
+  if (day === today) return 'Today';
+  if (day === startOfDay(today - 1)) return 'Yesterday';
+  return new Date(time).getFullYear() === new Date(now).getFullYear()
+    ? dayFormat.format(time)
+    : yearDayFormat.format(time);
+}
