@@ -98,7 +98,7 @@ export function renderTable(input: Record<string, unknown>): string {
         'steady: throughput, errors, lost',
         `${s.throughput} msg/s, ${s.errors}, ${s.lost}`,
         `${s.rate} msg/s, 0, 0 [100/s]`,
-        verdict(s.lost === 0 && s.errors === 0),
+        verdict(s.lost === 0 && s.errors === 0 && s.throughput >= 0.95 * s.rate),
       ],
       [
         'steady: server CPU / generator CPU, event-loop p99',
