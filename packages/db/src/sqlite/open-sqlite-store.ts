@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { RateLimiterDrizzle } from 'rate-limiter-flexible';
+import { getTableName } from 'drizzle-orm';
 import { InProcessNotifier } from '../in-process-notifier.js';
 import { EventAppender } from './append-events.js';
 import { TransactionBatcher } from './transaction-batcher.js';
@@ -13,6 +13,7 @@ import * as schema from './schema.js';
 import { SqliteConversationRepository } from './sqlite-conversation-repository.js';
 import { SqliteEventRepository } from './sqlite-event-repository.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
+import { SqliteRateLimiter } from './sqlite-rate-limiter.js';
 import { SqliteSessionRepository } from './sqlite-session-repository.js';
 import { SqliteUserRepository } from './sqlite-user-repository.js';
 
@@ -41,24 +42,18 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   migrate(db, { migrationsFolder: sqliteMigrationsFolder });
 
   const appender = new EventAppender(db);
+  const batcher = new TransactionBatcher(client);
+  const rateLimitStatements = SqliteRateLimiter.prepare(client, getTableName(schema.rateLimits));
   return {
     dialect: 'sqlite',
     users: new SqliteUserRepository(db, appender),
     sessions: new SqliteSessionRepository(db),
     conversations: new SqliteConversationRepository(db, appender),
-    messages: new SqliteMessageRepository(db, appender, new TransactionBatcher(client)),
+    messages: new SqliteMessageRepository(db, appender, batcher),
     events: new SqliteEventRepository(db, appender),
     notifier: new InProcessNotifier(),
     createRateLimiter(limiter: RateLimiterOptions) {
-      return new RateLimiterDrizzle({
-        storeClient: db,
-        schema: schema.rateLimits,
-        keyPrefix: limiter.keyPrefix,
-        points: limiter.points,
-        duration: limiter.duration,
-        blockDuration: limiter.blockDuration ?? 0,
-        clearExpiredByTimeout: false,
-      });
+      return new SqliteRateLimiter(limiter, rateLimitStatements, batcher);
     },
     async sizeBytes() {
       const sizeOf = (file: string) => {

@@ -57,7 +57,7 @@ export const sessions = sqliteTable(
   ],
 );
 
-/** rate-limiter-flexible's RateLimiterDrizzle store: survives restarts, shared by all processes. */
+/** rate-limiter-flexible's counters (SqliteRateLimiter): survive restarts, shared by all processes. */
 export const rateLimits = sqliteTable('rate_limits', {
   key: text('key').primaryKey(),
   points: integer('points').notNull().default(0),
