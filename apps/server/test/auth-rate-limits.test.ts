@@ -95,6 +95,25 @@ describe('failed logins per client IP', () => {
     expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(15);
   });
 
+  it('counts account.delete password confirmations with the failed logins, in parallel too', async () => {
+    const test = await start({ bcryptCost: 10 });
+    const { accessToken } = await httpClient(test).auth.register.mutate({
+      username: newUsername('rl'),
+      password: STRONG_PASSWORD,
+    });
+    const client = httpClient(test, { token: accessToken });
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => errorOf(client.account.delete.mutate({ password: WRONG }))),
+    );
+    const codes = results.map((error) => error.data?.code);
+    expect(codes.filter((code) => code === 'BAD_REQUEST')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'TOO_MANY_REQUESTS')).toHaveLength(7);
+    // The account is still there and the right password is refused too until the window passes.
+    expect((await client.auth.me.query()).id).toBeTruthy();
+    const refused = await errorOf(client.account.delete.mutate({ password: STRONG_PASSWORD }));
+    expect(refused.data?.code).toBe('TOO_MANY_REQUESTS');
+  });
+
   it('lets many right-password logins from one IP through at once (they only queue)', async () => {
     // People behind one NAT logging in together must not be refused: only failures count.
     const test = await start({ bcryptCost: 8 });

@@ -2,7 +2,7 @@ import type { Store } from '@parley/db';
 import type { ClientMeta } from './account-service.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { DomainError, unauthorized } from './domain-error.js';
-import { wakeUp } from './event-wakeups.js';
+import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import type { PasswordHasher } from './password-hasher.js';
 import type { RateLimits } from './rate-limits.js';
@@ -15,6 +15,7 @@ const ANONYMIZE_BATCH = 2000;
 export class AccountDeletion {
   constructor(
     private readonly store: Store,
+    private readonly feed: LiveEventFeed,
     private readonly hasher: PasswordHasher,
     private readonly rateLimits: RateLimits,
     private readonly revocations: RevocationList,
@@ -23,11 +24,13 @@ export class AccountDeletion {
   ) {}
 
   async delete(userId: string, password: string, meta: ClientMeta): Promise<void> {
-    await this.rateLimits.assertLoginAllowed(meta.ip);
     const user = await this.store.users.findById(userId);
     if (!user || user.deletedAt !== null) throw unauthorized();
-    if (!(await this.hasher.verify(password, user.passwordHash))) {
-      await this.rateLimits.recordLoginFailure(meta.ip);
+    // The same failed-password limit as login, so parallel guesses cannot slip past it.
+    const valid = await this.rateLimits.guardLogin(meta.ip, () =>
+      this.hasher.verify(password, user.passwordHash),
+    );
+    if (!valid) {
       // Not UNAUTHORIZED: the caller's session is fine, only the confirmation is wrong.
       throw new DomainError('BAD_REQUEST', 'Wrong password.', {
         fieldErrors: { password: ['Wrong password.'] },
@@ -51,7 +54,7 @@ export class AccountDeletion {
         'message failed: its recipient deleted their account',
       );
     }
-    wakeUp(this.store.notifier, [
+    this.feed.publish([
       ...deletion.appended,
       ...deletion.failed.flatMap((change) => change.appended),
     ]);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ConversationRecord, Store } from '@parley/db';
 import type { Conversation } from '@parley/protocol';
 import { DomainError, forbidden } from './domain-error.js';
-import { wakeUp } from './event-wakeups.js';
+import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import type { PresenceTracker } from './presence-tracker.js';
 import { toMessage, toPeer } from './to-message.js';
@@ -12,6 +12,7 @@ export class ConversationService {
 
   constructor(
     private readonly store: Store,
+    private readonly feed: LiveEventFeed,
     private readonly presence: PresenceTracker,
     private readonly log: Logger,
   ) {}
@@ -43,7 +44,7 @@ export class ConversationService {
         { event: 'conversation-opened', conversationId: opened.conversationId },
         'conversation opened',
       );
-      wakeUp(this.store.notifier, opened.appended);
+      this.feed.publish(opened.appended);
       for (const listener of this.peerListeners) listener(callerId, peerId);
     }
     return this.get(callerId, opened.conversationId);

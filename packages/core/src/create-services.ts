@@ -6,6 +6,7 @@ import type { CoreConfig } from './core-config.js';
 import { ConversationService } from './conversation-service.js';
 import { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventStream } from './event-stream.js';
+import { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './message-service.js';
 import { PasswordHasher } from './password-hasher.js';
@@ -51,8 +52,9 @@ export function createServices(deps: ServicesDeps): Services {
   const accessTokenLifetimeMs = config.accessTokenTtlSeconds * 1000;
   const revocations = new RevocationList(accessTokenLifetimeMs + 60_000);
   const rateLimits = new RateLimits(store, config);
+  const feed = new LiveEventFeed(store.notifier);
   const presence = new PresenceTracker(store, log);
-  const conversations = new ConversationService(store, presence, log);
+  const conversations = new ConversationService(store, feed, presence, log);
   const accounts = new AccountService(
     store,
     config,
@@ -67,15 +69,23 @@ export function createServices(deps: ServicesDeps): Services {
 
   return {
     accounts,
-    accountDeletion: new AccountDeletion(store, hasher, rateLimits, revocations, telemetry, log),
+    accountDeletion: new AccountDeletion(
+      store,
+      feed,
+      hasher,
+      rateLimits,
+      revocations,
+      telemetry,
+      log,
+    ),
     authenticator: new Authenticator(tokens, revocations),
     revocations,
     rateLimits,
     users: new UserService(store, presence),
     conversations,
-    messages: new MessageService(store, conversations, telemetry, log),
+    messages: new MessageService(store, feed, conversations, telemetry, log),
     search: new SearchService(store, conversations),
-    events: new EventStream(store, conversations, config, log),
+    events: new EventStream(store, conversations, config, feed, log),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations),
     async start() {

@@ -2,7 +2,8 @@ import type { EventRecord, MessageRecord, Store } from '@parley/db';
 import type { ChatEvent } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { CoreConfig } from './core-config.js';
-import { eventTopic, wakeUp } from './event-wakeups.js';
+import type { LiveEventFeed } from './live-event-feed.js';
+import { LiveEventQueue } from './live-event-queue.js';
 import type { Logger } from './logger.js';
 import { toMessage } from './to-message.js';
 import { Waker } from './waker.js';
@@ -11,21 +12,26 @@ export type TrackedChatEvent = { id: string; event: ChatEvent };
 
 const PAGE_SIZE = 500;
 const IDLE_WAIT_MS = 30_000;
+/** Live events a stream holds before it falls back to reading its log (a consumer far behind). */
+const LIVE_QUEUE_CAPACITY = 2000;
 
 type Redelivery = { seq: number; attempts: number; dueAt: number };
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * `messages.events`: replay the user's durable log after the cursor, then tail it. The wake-up
- * listener is registered before the first read, so an event appended during the replay is read by
- * the next query: no gap, and the cursor only moves forward: no duplicate.
+ * `messages.events`: replay the user's durable log after the cursor, then tail it. The live
+ * listener is registered before the first read, so an event appended during the replay is seen:
+ * no gap; the cursor only moves forward: no duplicate. While the stream keeps up, the events
+ * appended in this process come with their messages and are sent without reading the log back;
+ * a gap in them (another process appended, or the stream fell behind) is read from the log.
  */
 export class EventStream {
   constructor(
     private readonly store: Store,
     private readonly conversations: ConversationService,
     private readonly config: CoreConfig,
+    private readonly feed: LiveEventFeed,
     private readonly log: Logger,
   ) {}
 
@@ -35,13 +41,25 @@ export class EventStream {
     signal: AbortSignal,
   ): AsyncGenerator<TrackedChatEvent> {
     const waker = new Waker();
-    const unsubscribe = this.store.notifier.subscribe(eventTopic(userId), () => waker.notify());
+    const live = new LiveEventQueue(LIVE_QUEUE_CAPACITY);
+    let cursor = lastEventId === null ? 0 : Number(lastEventId);
+    /** The log may hold events after the cursor that the live queue does not. */
+    let readLog = true;
+    const unsubscribe = this.feed.subscribe(userId, {
+      events: (appended) => {
+        live.add(appended);
+        waker.notify();
+      },
+      grew: (seq) => {
+        if (seq > Math.max(cursor, live.highest)) {
+          readLog = true;
+          waker.notify();
+        }
+      },
+    });
     const redeliveries = new Map<string, Redelivery>();
     try {
-      let cursor: number;
-      if (lastEventId !== null) {
-        cursor = Number(lastEventId);
-      } else {
+      if (lastEventId === null) {
         // A fresh device: every message still undelivered to the user, then everything new.
         cursor = await this.store.events.head(userId);
         let after = 0;
@@ -49,20 +67,43 @@ export class EventStream {
           const rows = (await this.store.events.undelivered(userId, after, PAGE_SIZE)).filter(
             (row) => row.seq <= cursor,
           );
-          yield* this.render(userId, rows, redeliveries);
+          yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
           if (rows.length < PAGE_SIZE) break;
           after = rows[rows.length - 1]!.seq;
           await nextTick();
         }
       }
 
+      let waitedForOrder = false;
       while (!signal.aborted) {
-        const rows = await this.store.events.after(userId, cursor, PAGE_SIZE);
-        if (rows.length > 0) {
-          yield* this.render(userId, rows, redeliveries);
-          cursor = rows[rows.length - 1]!.seq;
+        if (live.overflowed) {
+          live.overflowed = false;
+          readLog = true;
+        }
+        const run = live.takeAfter(cursor);
+        if (run.length > 0) {
+          yield* this.render(userId, run, await this.messagesOf(run), redeliveries);
+          cursor = run[run.length - 1]!.seq;
+          waitedForOrder = false;
+          continue;
+        }
+        if (live.size > 0 && !readLog && !waitedForOrder) {
+          // The events of one commit are published in turn: let the rest of them arrive.
+          waitedForOrder = true;
           await nextTick();
-          if (rows.length === PAGE_SIZE) continue;
+          continue;
+        }
+        if (readLog || live.size > 0) {
+          readLog = false;
+          waitedForOrder = false;
+          const rows = await this.store.events.after(userId, cursor, PAGE_SIZE);
+          if (rows.length > 0) {
+            yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
+            cursor = rows[rows.length - 1]!.seq;
+            if (rows.length === PAGE_SIZE) readLog = true;
+            await nextTick();
+            continue;
+          }
         }
         yield* this.redeliver(userId, redeliveries);
         const nextDue = Math.min(...[...redeliveries.values()].map((entry) => entry.dueAt));
@@ -76,16 +117,33 @@ export class EventStream {
     }
   }
 
+  /** The messages the events are about: those the live feed brought, the rest from the store. */
+  private async messagesOf(
+    rows: Array<EventRecord & { message?: MessageRecord | null }>,
+  ): Promise<Map<string, MessageRecord>> {
+    const known = new Map<string, MessageRecord>();
+    const missing = new Set<string>();
+    for (const row of rows) {
+      if (row.messageId === null) continue;
+      if (row.message) known.set(row.messageId, row.message);
+      else missing.add(row.messageId);
+    }
+    for (const id of known.keys()) missing.delete(id);
+    if (missing.size > 0) {
+      for (const message of await this.store.messages.byIds([...missing])) {
+        known.set(message.id, message);
+      }
+    }
+    return known;
+  }
+
   private async *render(
     userId: string,
     rows: EventRecord[],
+    messages: Map<string, MessageRecord>,
     redeliveries: Map<string, Redelivery>,
   ): AsyncGenerator<TrackedChatEvent> {
     if (rows.length === 0) return;
-    const messageIds = [
-      ...new Set(rows.flatMap((row) => (row.messageId === null ? [] : [row.messageId]))),
-    ];
-    const messages = new Map((await this.store.messages.byIds(messageIds)).map((m) => [m.id, m]));
     const pushedPending: string[] = [];
     const now = Date.now();
 
@@ -197,7 +255,7 @@ export class EventStream {
         },
         'message pushed to the recipient',
       );
-      wakeUp(this.store.notifier, change.appended);
+      this.feed.publish(change.appended);
     }
   }
 }

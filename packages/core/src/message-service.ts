@@ -3,13 +3,14 @@ import type { HistoryPage, Message } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { DomainError } from './domain-error.js';
-import { wakeUp } from './event-wakeups.js';
+import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import { toMessage } from './to-message.js';
 
 export class MessageService {
   constructor(
     private readonly store: Store,
+    private readonly feed: LiveEventFeed,
     private readonly conversations: ConversationService,
     private readonly telemetry: DeliveryTelemetry,
     private readonly log: Logger,
@@ -59,7 +60,7 @@ export class MessageService {
         },
         'message stored',
       );
-      wakeUp(this.store.notifier, result.appended);
+      this.feed.publish(result.appended);
     }
     return toMessage(result.message);
   }
@@ -97,7 +98,7 @@ export class MessageService {
         },
         'message delivered',
       );
-      wakeUp(this.store.notifier, change.appended);
+      this.feed.publish(change.appended);
     }
     return delivered;
   }

@@ -64,7 +64,10 @@ export class RateLimits {
       if (!running?.size)
         throw tooManyRequests('Too many failed logins from your network.', refused);
       await this.loginFailures.reward(ip, 1); // this try took a point it did not use
-      await Promise.race([...running].map((attempt) => attempt.catch(() => false)));
+      // Those checks may have ended while the point was given back: then simply try again.
+      const stillRunning = [...(this.loginsInFlight.get(ip) ?? [])];
+      if (stillRunning.length > 0)
+        await Promise.race(stillRunning.map((attempt) => attempt.catch(() => false)));
     }
     const running = this.loginsInFlight.get(ip) ?? new Set<Promise<boolean>>();
     this.loginsInFlight.set(ip, running);
@@ -82,20 +85,6 @@ export class RateLimits {
     };
     attempt.then(done, done);
     return attempt;
-  }
-
-  /** Refuses a password check from an IP that used up its failures, even with the right password. */
-  async assertLoginAllowed(ip: string): Promise<void> {
-    const res = await this.loginFailures.get(ip);
-    if (res && res.consumedPoints >= this.config.loginMaxFailures) {
-      throw tooManyRequests('Too many failed logins from your network.', res);
-    }
-  }
-
-  async recordLoginFailure(ip: string): Promise<void> {
-    await this.loginFailures.consume(ip).catch((rejection: unknown) => {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    });
   }
 
   async consumeSignup(ip: string): Promise<void> {

@@ -74,7 +74,12 @@ export type NewEvent = {
   messageId?: string | null;
   conversationId?: string | null;
   payload?: string | null;
+  /** The message as it is at this change, handed to live subscribers (only its id is stored). */
+  message?: MessageRecord;
 };
 
-/** Which logs grew, so live subscribers can be woken ("user U has events up to N"). */
-export type AppendedEvent = { userId: string; seq: number };
+/**
+ * An event just written, with the message it is about: subscribers in this process render it
+ * without reading the log back.
+ */
+export type AppendedEvent = EventRecord & { message: MessageRecord | null };

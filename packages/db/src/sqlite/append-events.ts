@@ -46,7 +46,16 @@ export class EventAppender {
         payload: event.payload ?? null,
         createdAt: now,
       });
-      appended.push({ userId: event.userId, seq: row.seq });
+      appended.push({
+        userId: event.userId,
+        seq: row.seq,
+        type: event.type,
+        messageId: event.messageId ?? null,
+        conversationId: event.conversationId ?? null,
+        payload: event.payload ?? null,
+        createdAt: now,
+        message: event.message ?? null,
+      });
     }
     return appended;
   }

@@ -157,7 +157,7 @@ export class SqliteMessageRepository implements MessageRepository {
         at: input.createdAt,
         conversationId: input.conversationId,
       });
-      const about = { messageId: message.id, conversationId: input.conversationId };
+      const about = { messageId: message.id, conversationId: input.conversationId, message };
       const appended = this.appender.append(
         [
           { userId: input.recipientId, type: 'message', ...about },

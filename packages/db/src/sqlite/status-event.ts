@@ -15,5 +15,6 @@ export const statusEvent = (
           messageId: message.id,
           conversationId: message.conversationId,
           payload: JSON.stringify({ status, at }),
+          message,
         },
       ];
