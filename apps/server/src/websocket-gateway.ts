@@ -62,7 +62,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       req.headers['x-forwarded-for'],
       options.trustProxy,
     );
-    log.info({ event: 'ws-connect', ip }, 'WebSocket connected');
+    log.debug({ event: 'ws-connect', ip }, 'WebSocket connected');
     if (new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams') === '1') {
       const timer = setTimeout(
         () => ws.close(CLOSE_POLICY, 'connection params not sent in time'),
@@ -72,7 +72,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     }
     ws.on('close', (code) => {
       clearTimeout(paramsTimers.get(ws));
-      log.info({ event: 'ws-disconnect', ip, code }, 'WebSocket disconnected');
+      log.debug({ event: 'ws-disconnect', ip, code }, 'WebSocket disconnected');
     });
     ws.on('error', (error) =>
       log.debug({ event: 'ws-error', ip, err: error.message }, 'WebSocket error'),

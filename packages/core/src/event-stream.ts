@@ -62,14 +62,13 @@ export class EventStream {
       if (lastEventId === null) {
         // A fresh device: every message still undelivered to the user, then everything new.
         cursor = await this.store.events.head(userId);
-        let after = 0;
+        let after: string | null = null;
         for (;;) {
-          const rows = (await this.store.events.undelivered(userId, after, PAGE_SIZE)).filter(
-            (row) => row.seq <= cursor,
-          );
+          const page = await this.store.events.undelivered(userId, after, PAGE_SIZE);
+          const rows = page.filter((row) => row.seq <= cursor);
           yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
-          if (rows.length < PAGE_SIZE) break;
-          after = rows[rows.length - 1]!.seq;
+          if (page.length < PAGE_SIZE) break;
+          after = page[page.length - 1]!.messageId;
           await nextTick();
         }
       }

@@ -1,9 +1,19 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createHash,
+  createHmac,
+  createSecretKey,
+  randomBytes,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import type { CoreConfig } from './core-config.js';
 import { unauthorized } from './domain-error.js';
 
 export type AccessClaims = { userId: string; sessionId: string; expiresAt: number };
+
+/** Verified access tokens remembered (one per live connection, plus headroom). */
+const VERIFIED_CACHE_SIZE = 20_000;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
@@ -11,10 +21,18 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 export class TokenService {
   private readonly refreshKey: Buffer;
   private readonly tagKey: Buffer;
+  private readonly signingKey: KeyObject;
+  /**
+   * Tokens whose signature and claims were checked, oldest first. A token is presented again on
+   * every HTTP call and reconnect; its claims cannot change, so only its expiry is checked again
+   * (revocation is checked by the caller on every use).
+   */
+  private readonly verified = new Map<string, AccessClaims>();
 
   constructor(private readonly config: CoreConfig) {
     this.refreshKey = createHmac('sha256', config.jwtSecret).update('parley/refresh/v1').digest();
     this.tagKey = createHmac('sha256', config.jwtSecret).update('parley/refresh-tag/v1').digest();
+    this.signingKey = createSecretKey(config.jwtSecret);
   }
 
   /** Deterministic in `issuedAtSeconds`, so an exact retry of a refresh can get the same token back. */
@@ -27,13 +45,29 @@ export class TokenService {
       .setAudience(this.config.audience)
       .setIssuedAt(issuedAtSeconds)
       .setExpirationTime(expiresAtSeconds)
-      .sign(this.config.jwtSecret);
+      .sign(this.signingKey);
     return { token, expiresAt: expiresAtSeconds * 1000 };
   }
 
   async verifyAccessToken(token: string): Promise<AccessClaims> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt) return known;
+      this.verified.delete(token);
+      throw unauthorized('Your session token has expired.');
+    }
+    const claims = await this.verifySignedToken(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, claims);
+    return claims;
+  }
+
+  private async verifySignedToken(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.config.jwtSecret, {
+      const { payload } = await jwtVerify(token, this.signingKey, {
         algorithms: ['HS256'],
         issuer: this.config.issuer,
         audience: this.config.audience,

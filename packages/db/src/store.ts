@@ -154,8 +154,11 @@ export interface EventRepository {
   after(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]>;
   /** The newest event id of the user's log (0 when empty). */
   head(userId: string): Promise<number>;
-  /** 'message' events after `afterSeq` for messages still undelivered to the user, oldest first. */
-  undelivered(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]>;
+  /**
+   * The 'message' events of messages still undelivered to the user, in message order, for the
+   * messages after `afterMessageId` (null: from the first).
+   */
+  undelivered(userId: string, afterMessageId: string | null, limit: number): Promise<EventRecord[]>;
   append(events: NewEvent[]): Promise<AppendedEvent[]>;
 }
 

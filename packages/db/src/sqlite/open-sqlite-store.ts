@@ -50,7 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     sessions: new SqliteSessionRepository(db),
     conversations: new SqliteConversationRepository(db, appender),
     messages: new SqliteMessageRepository(db, appender, batcher),
-    events: new SqliteEventRepository(db, appender),
+    events: new SqliteEventRepository(db, client, appender),
     notifier: new InProcessNotifier(),
     createRateLimiter(limiter: RateLimiterOptions) {
       return new SqliteRateLimiter(limiter, rateLimitStatements, batcher);

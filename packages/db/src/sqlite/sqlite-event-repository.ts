@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AppendedEvent, EventRecord, NewEvent } from '../records.js';
 import type { EventRepository } from '../store.js';
@@ -25,9 +26,11 @@ const eventColumns = {
 export class SqliteEventRepository implements EventRepository {
   private readonly selectAfter;
   private readonly selectHead;
+  private readonly selectUndelivered;
 
   constructor(
     private readonly db: SqliteDatabase,
+    client: Database,
     private readonly appender: EventAppender,
   ) {
     this.selectAfter = db
@@ -39,6 +42,16 @@ export class SqliteEventRepository implements EventRepository {
       .orderBy(asc(events.seq))
       .limit(sql.placeholder('limit'))
       .prepare();
+    // Driven by the queue's partial index (CROSS JOIN keeps messages outermost): the user's log
+    // may be long and their queue short.
+    this.selectUndelivered = client.prepare<[string, number, number], EventRow>(`
+      SELECT e.user_id AS userId, e.seq, e.type, e.message_id AS messageId,
+             e.conversation_id AS conversationId, e.payload, e.created_at AS createdAt
+      FROM messages m CROSS JOIN events e
+      WHERE m.recipient_id = ? AND m.status IN ('pending', 'sent') AND m.id > ?
+        AND e.message_id = m.id AND e.user_id = m.recipient_id AND e.type = 'message'
+      ORDER BY m.id
+      LIMIT ?`);
     this.selectHead = db
       .select({ seq: users.lastEventSeq })
       .from(users)
@@ -56,33 +69,13 @@ export class SqliteEventRepository implements EventRepository {
     return Promise.resolve(this.selectHead.get({ userId })?.seq ?? 0);
   }
 
-  async undelivered(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]> {
-    const rows = this.db.all<{
-      user_id: string;
-      seq: number;
-      type: 'message';
-      message_id: number;
-      conversation_id: string | null;
-      payload: string | null;
-      created_at: number;
-    }>(sql`
-      SELECT e.user_id, e.seq, e.type, e.message_id, e.conversation_id, e.payload, e.created_at
-      FROM messages m
-      JOIN events e ON e.message_id = m.id AND e.user_id = m.recipient_id AND e.type = 'message'
-      WHERE m.recipient_id = ${userId} AND m.status IN ('pending', 'sent') AND e.seq > ${afterSeq}
-      ORDER BY e.seq
-      LIMIT ${limit}`);
-    return Promise.resolve(
-      rows.map((row) => ({
-        userId: row.user_id,
-        seq: row.seq,
-        type: row.type,
-        messageId: String(row.message_id),
-        conversationId: row.conversation_id,
-        payload: row.payload,
-        createdAt: row.created_at,
-      })),
-    );
+  async undelivered(
+    userId: string,
+    afterMessageId: string | null,
+    limit: number,
+  ): Promise<EventRecord[]> {
+    const after = afterMessageId === null ? 0 : Number(afterMessageId);
+    return Promise.resolve(this.selectUndelivered.all(userId, after, limit).map(toEventRecord));
   }
 
   async append(newEvents: NewEvent[]): Promise<AppendedEvent[]> {
