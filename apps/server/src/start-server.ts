@@ -65,7 +65,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     );
   }
 
-  const store = openSqliteStore({ file: join(config.dataDir, 'parley.db') });
+  const store = openSqliteStore({
+    file: join(config.dataDir, 'parley.db'),
+    onBackgroundError: (message) => log.error({ event: 'database-background' }, message),
+  });
   let gateway: WebSocketGateway | null = null;
   const observability = createObservability({
     log,

@@ -23,6 +23,9 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+const eventIds = async (store: Store, userId: string) =>
+  (await store.events.after(userId, 0, 100)).map((event) => event.seq);
+
 const user = (name: string) => ({
   id: randomUUID(),
   username: name,
@@ -82,7 +85,7 @@ describe('openSqliteStore', () => {
       { id: randomUUID(), userA: a.id, userB: b.id, createdAt: 1 },
       b.id,
     );
-    expect(opened).toEqual([{ userId: b.id, seq: 1 }]);
+    expect(opened).toMatchObject([{ userId: b.id, seq: 1, type: 'conversation', conversationId }]);
     const sends = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         store.messages.send({
@@ -107,6 +110,45 @@ describe('openSqliteStore', () => {
     expect(log.slice(1).map((event) => event.messageId)).toEqual(
       sends.map((send) => send.message.id),
     );
+  });
+
+  it('continues each log after a restart, and never hands out an id twice', async () => {
+    const { store, file } = freshStore();
+    const [a, b] = [user('a5'), user('b5')];
+    await store.users.create(a);
+    await store.users.create(b);
+    const { conversationId } = await store.conversations.open(
+      { id: randomUUID(), userA: a.id, userB: b.id, createdAt: 1 },
+      b.id,
+    );
+    const base = { conversationId, senderId: a.id, senderName: 'a5', recipientId: b.id };
+    const send = (target: Store, clientId: string) =>
+      target.messages.send({ ...base, clientId, body: clientId, createdAt: 2, status: 'pending' });
+    await send(store, 'one');
+    // A write that fails in the middle of the batch leaves no hole the next one could misuse.
+    await expect(
+      store.messages.send({
+        ...base,
+        recipientId: 'nobody',
+        clientId: 'bad',
+        body: 'x',
+        createdAt: 2,
+        status: 'pending',
+      }),
+    ).rejects.toThrow();
+    await send(store, 'two');
+    await store.close();
+    stores.splice(stores.indexOf(store), 1);
+
+    const reopened = openSqliteStore({ file });
+    stores.push(reopened);
+    expect(await reopened.events.head(b.id)).toBe((await eventIds(reopened, b.id)).at(-1));
+    const third = await send(reopened, 'three');
+    const seqs = await eventIds(reopened, b.id);
+    expect(third.appended.find((e) => e.userId === b.id)?.seq).toBe(seqs.at(-1));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(seqs).toHaveLength(4); // conversation, one, two, three
   });
 
   it('isolates a failing write from the others batched into the same transaction', async () => {
@@ -163,7 +205,9 @@ describe('openSqliteStore', () => {
     const byRecipient = await store.messages.markDelivered(b.id, [message.id, 'junk'], 3);
     expect(byRecipient.delivered).toEqual([message.id]);
     // The sender's log: 1 is their own copy of the message, 2 the status change.
-    expect(byRecipient.changed[0]?.appended).toEqual([{ userId: a.id, seq: 2 }]);
+    expect(byRecipient.changed[0]?.appended).toMatchObject([
+      { userId: a.id, seq: 2, type: 'status', message: { status: 'delivered', deliveredAt: 3 } },
+    ]);
     expect(await store.messages.undeliveredCount()).toBe(0);
     // Again: still delivered, no second status event.
     const again = await store.messages.markDelivered(b.id, [message.id], 4);

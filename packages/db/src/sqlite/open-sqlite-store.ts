@@ -8,6 +8,7 @@ import { getTableName } from 'drizzle-orm';
 import { InProcessNotifier } from '../in-process-notifier.js';
 import { EventAppender } from './append-events.js';
 import { TransactionBatcher } from './transaction-batcher.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import type { RateLimiterOptions, Store } from '../store.js';
 import * as schema from './schema.js';
 import { SqliteConversationRepository } from './sqlite-conversation-repository.js';
@@ -27,6 +28,8 @@ export type SqliteStoreOptions = {
   file: string;
   /** @default 5000 */
   busyTimeoutMs?: number;
+  /** Problems of background work (the WAL checkpointer), which has no caller to throw to. */
+  onBackgroundError?: (message: string) => void;
 };
 
 /** Opens (creating and migrating as needed) the embedded database. */
@@ -38,8 +41,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  // Room for the hot index pages of a large database, read through the OS page cache directly.
+  client.pragma('cache_size = -65536');
+  client.pragma('mmap_size = 268435456');
   const db = drizzle({ client, schema });
   migrate(db, { migrationsFolder: sqliteMigrationsFolder });
+
+  client.pragma('wal_autocheckpoint = 0');
+  const checkpointer = new WalCheckpointer(
+    { file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 5000 },
+    (message) => {
+      // Never let the log grow without bound: SQLite checkpoints in the commits again.
+      if (client.open) client.pragma('wal_autocheckpoint = 1000');
+      options.onBackgroundError?.(`WAL checkpoints: ${message}`);
+    },
+  );
 
   const appender = new EventAppender(db);
   const batcher = new TransactionBatcher(client);
@@ -66,8 +82,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       return Promise.resolve(sizeOf(options.file) + sizeOf(`${options.file}-wal`));
     },
     async close() {
+      await checkpointer.stop();
       client.close();
-      return Promise.resolve();
     },
   };
 }

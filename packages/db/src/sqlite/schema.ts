@@ -19,8 +19,6 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     deletedAt: integer('deleted_at'),
     lastSeenAt: integer('last_seen_at'),
-    /** Highest event id handed out in this user's event log. */
-    lastEventSeq: integer('last_event_seq').notNull().default(0),
   },
   (table) => [
     // Deleted accounts release their username for a new, unrelated account.

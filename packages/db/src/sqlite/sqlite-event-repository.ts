@@ -3,7 +3,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AppendedEvent, EventRecord, NewEvent } from '../records.js';
 import type { EventRepository } from '../store.js';
 import type { EventAppender } from './append-events.js';
-import { events, users } from './schema.js';
+import { events } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 type EventRow = Omit<EventRecord, 'messageId'> & { messageId: number | null };
@@ -25,7 +25,6 @@ const eventColumns = {
 
 export class SqliteEventRepository implements EventRepository {
   private readonly selectAfter;
-  private readonly selectHead;
   private readonly selectUndelivered;
 
   constructor(
@@ -52,11 +51,6 @@ export class SqliteEventRepository implements EventRepository {
         AND e.message_id = m.id AND e.user_id = m.recipient_id AND e.type = 'message'
       ORDER BY m.id
       LIMIT ?`);
-    this.selectHead = db
-      .select({ seq: users.lastEventSeq })
-      .from(users)
-      .where(eq(users.id, sql.placeholder('userId')))
-      .prepare();
   }
 
   async after(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]> {
@@ -66,7 +60,7 @@ export class SqliteEventRepository implements EventRepository {
   }
 
   async head(userId: string): Promise<number> {
-    return Promise.resolve(this.selectHead.get({ userId })?.seq ?? 0);
+    return Promise.resolve(this.appender.head(userId));
   }
 
   async undelivered(
