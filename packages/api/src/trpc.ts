@@ -9,21 +9,25 @@ const t = initTRPC.context<Context>().create({
 });
 
 /** Domain failures become tRPC errors with the same code; the DomainError stays as the cause. */
-const domainErrors = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && result.error.cause instanceof DomainError) {
+const asTrpcError = <T extends { ok: boolean }>(result: T): T => {
+  if (!result.ok && 'error' in result && result.error instanceof TRPCError) {
     const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    if (cause instanceof DomainError) {
+      throw new TRPCError({ code: cause.code, message: cause.message, cause });
+    }
   }
   return result;
-});
+};
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(async ({ next }) => asTrpcError(await next()));
 
-/** Needs a valid, unrevoked access token; counts towards the caller's per-minute request limit. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/**
+ * Needs a valid, unrevoked access token; counts towards the caller's per-minute request limit.
+ * One middleware, not a chain: tRPC copies its options and context at every step of a chain.
+ */
+export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   const auth = ctx.auth;
   if (!auth) {
     throw new TRPCError({ code: 'UNAUTHORIZED', message: ctx.authError ?? 'Please log in.' });
@@ -34,6 +38,13 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
       message: 'Your session has ended. Please log in again.',
     });
   }
-  await ctx.services.rateLimits.consumeRequest(auth.userId);
-  return next({ ctx: { ...ctx, auth } });
+  try {
+    await ctx.services.rateLimits.consumeRequest(auth.userId);
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw new TRPCError({ code: error.code, message: error.message, cause: error });
+    }
+    throw error;
+  }
+  return asTrpcError(await next({ ctx: { auth } }));
 });
