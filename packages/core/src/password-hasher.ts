@@ -30,6 +30,8 @@ export class PasswordHasher {
       filename: workerFile(),
       minThreads: 1,
       maxThreads: Math.max(1, availableParallelism()),
+      // Hashing yields the CPU to the event loop: a burst of logins must not delay messages.
+      niceIncrement: 19,
       idleTimeout: 60_000,
     });
   }
