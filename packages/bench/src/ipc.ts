@@ -22,7 +22,11 @@ export type SeedResult = {
   /** The user whose conversations carry most messages (for history and search queries). */
   heavyUsername: string;
   heavyConversationIds: string[];
-  /** Words that occur in about half the messages, and in about one in 10,000. */
+  /**
+   * A user with a few hundred messages spread over the whole seeding: the common word (in one
+   * message of ten overall) is in exactly 3 of them, the rare word (one in 10,000) in 1.
+   */
+  searcherUsername: string;
   commonWord: string;
   rareWord: string;
   usernamePrefixes: string[];

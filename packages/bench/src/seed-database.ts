@@ -43,7 +43,8 @@ const usernameOf = (i: number): string =>
 /**
  * Fills the database through the store's own repositories (the bench layer may not touch SQLite
  * directly): `users` accounts sharing one password hash, and `messages` messages, a fifth of them
- * in the conversations of one heavy user, the rest spread over random pairs.
+ * in the conversations of one heavy user, a few hundred planned ones for the searcher (see
+ * SeedResult), the rest spread over random pairs.
  */
 export async function seedDatabase(
   store: Store,
@@ -104,6 +105,16 @@ export async function seedDatabase(
     if (a !== b) light.push([a, b]);
   }
   await openAll(light);
+  // The searcher's conversations, apart from the random ones: what they contain is planned.
+  const searcherId = ids[ids.length - 1]!;
+  const firstSearcherConversation = conversations.length;
+  await openAll(
+    Array.from({ length: Math.min(5, ids.length - 2) }, (_, i): [string, string] => [
+      searcherId,
+      ids[i + 1]!,
+    ]),
+  );
+  const searcherConversations = conversations.splice(firstSearcherConversation);
   // Several random pairs may be the same pair: open() answers with the one conversation.
   const seen = new Set<string>();
   for (let i = conversations.length - 1; i >= 0; i -= 1) {
@@ -113,6 +124,9 @@ export async function seedDatabase(
 
   let stored = 0;
   const words = new Array<string>(12);
+  const SEARCHER_MESSAGES = Math.min(300, Math.floor(options.messages / 10));
+  const searcherEvery = Math.max(1, Math.floor(options.messages / SEARCHER_MESSAGES));
+  let searcherSent = 0;
   // Up to BATCH sends in flight: the store groups concurrent writes into one transaction per tick.
   const BATCH = 500;
   let inFlight: Array<Promise<unknown>> = [];
@@ -122,8 +136,10 @@ export async function seedDatabase(
       inFlight = [];
       if (Date.now() > options.deadlineMs) break;
     }
-    const conversation =
-      random() < 0.2
+    const forSearcher = m % searcherEvery === searcherEvery - 1 && searcherSent < SEARCHER_MESSAGES;
+    const conversation = forSearcher
+      ? searcherConversations[searcherSent % searcherConversations.length]!
+      : random() < 0.2
         ? conversations[Math.floor(random() * heavyPeers)]!
         : conversations[heavyPeers + Math.floor(random() * (conversations.length - heavyPeers))]!;
     const length = 3 + Math.floor(random() * 10);
@@ -131,8 +147,16 @@ export async function seedDatabase(
       // Zipf-like: low indexes are far more frequent.
       words[w] = VOCABULARY[Math.floor(VOCABULARY.length * random() ** 3)]!;
     }
-    if (random() < 0.5) words[0] = COMMON_WORD;
-    if (random() < 0.0001) words[length - 1] = RARE_WORD;
+    if (forSearcher) {
+      // Common everywhere else, but in only 3 of the searcher's messages; the rare word in 1.
+      const planned = Math.floor(SEARCHER_MESSAGES / 6);
+      if ([planned, 3 * planned, 5 * planned].includes(searcherSent)) words[0] = COMMON_WORD;
+      if (searcherSent === 2 * planned) words[length - 1] = RARE_WORD;
+      searcherSent += 1;
+    } else {
+      if (random() < 0.1) words[0] = COMMON_WORD;
+      if (random() < 0.0001) words[length - 1] = RARE_WORD;
+    }
     const fromA = random() < 0.5;
     const senderId = fromA ? conversation.a : conversation.b;
     // A variable, not a literal: the repository's input may carry more fields than it needs.
@@ -156,6 +180,7 @@ export async function seedDatabase(
     seconds: (performance.now() - started) / 1000,
     heavyUsername: names.get(heavyId)!,
     heavyConversationIds: conversations.slice(0, heavyPeers).map((c) => c.id),
+    searcherUsername: names.get(searcherId)!,
     commonWord: COMMON_WORD,
     rareWord: RARE_WORD,
     usernamePrefixes: SYLLABLES.slice(0, 8).flatMap((a) => [a, `${a}${SYLLABLES[3]}`]),

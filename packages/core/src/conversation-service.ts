@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationRecord, Store } from '@parley/db';
-import type { Conversation } from '@parley/protocol';
+import type { Conversation, Peer } from '@parley/protocol';
 import { DomainError, forbidden } from './domain-error.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
@@ -66,6 +66,22 @@ export class ConversationService {
     const participants = await this.store.conversations.participants(conversationId);
     if (!participants || !participants.includes(callerId)) throw forbidden();
     return participants[0] === callerId ? participants[1] : participants[0];
+  }
+
+  /** The other participant as the caller sees them, without the conversation's counts. */
+  async peer(callerId: string, conversationId: string): Promise<Peer> {
+    const peerId = await this.peerOf(callerId, conversationId);
+    const user = await this.store.users.findById(peerId);
+    if (!user) throw forbidden();
+    return toPeer(
+      {
+        id: user.id,
+        username: user.username,
+        deleted: user.deletedAt !== null,
+        lastSeenAt: user.lastSeenAt,
+      },
+      this.presence.isOnline(user.id),
+    );
   }
 
   async markRead(callerId: string, conversationId: string, upToMessageId: string): Promise<number> {

@@ -32,7 +32,7 @@ export class SearchService {
     const peers = new Map<string, Peer>();
     for (const hit of page) {
       const id = hit.message.conversationId;
-      if (!peers.has(id)) peers.set(id, (await this.conversations.get(callerId, id)).peer);
+      if (!peers.has(id)) peers.set(id, await this.conversations.peer(callerId, id));
     }
     return {
       results: page.map((hit) => ({
