@@ -44,6 +44,8 @@ export type ServerConfig = {
   maxSocketBufferBytes: number;
   /** How long a socket may take to send its connection params. @default 5000 */
   connectionParamsTimeoutMs: number;
+  /** A WebSocket that has not authenticated by then is closed: every subscription needs a login. */
+  unauthenticatedSocketTimeoutMs: number;
   /** tRPC keep-alive ping after this much quiet; a dead peer is found within ping + pong wait. @default 10000 */
   keepAlivePingMs: number;
   /** @default 10000 */
@@ -114,6 +116,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     webRoot: text(env, 'WEB_ROOT') ?? defaultWebRoot,
     maxSocketBufferBytes: 8 * 1024 * 1024,
     connectionParamsTimeoutMs: 5000,
+    unauthenticatedSocketTimeoutMs: 30_000,
     keepAlivePingMs: 10_000,
     keepAlivePongWaitMs: 10_000,
   };

@@ -111,6 +111,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     trustProxy: config.trustProxy,
     maxSocketBufferBytes: config.maxSocketBufferBytes,
     connectionParamsTimeoutMs: config.connectionParamsTimeoutMs,
+    unauthenticatedSocketTimeoutMs: config.unauthenticatedSocketTimeoutMs,
     keepAlivePingMs: config.keepAlivePingMs,
     keepAlivePongWaitMs: config.keepAlivePongWaitMs,
     log,

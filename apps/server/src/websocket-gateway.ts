@@ -20,6 +20,7 @@ export type WebSocketGatewayOptions = {
   trustProxy: number;
   maxSocketBufferBytes: number;
   connectionParamsTimeoutMs: number;
+  unauthenticatedSocketTimeoutMs: number;
   keepAlivePingMs: number;
   keepAlivePongWaitMs: number;
   log: Logger;
@@ -41,6 +42,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
   const socketsBySession = new Map<string, Set<WebSocket>>();
   const paramsTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
+  const anonymousTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -70,8 +72,18 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       );
       paramsTimers.set(ws, timer);
     }
+    // Public procedures are for HTTP; a socket is for a logged-in user's subscriptions. One that
+    // never authenticates would otherwise be kept alive by the keep-alive pings for ever.
+    anonymousTimers.set(
+      ws,
+      setTimeout(
+        () => ws.close(CLOSE_POLICY, 'authentication required'),
+        options.unauthenticatedSocketTimeoutMs,
+      ),
+    );
     ws.on('close', (code) => {
       clearTimeout(paramsTimers.get(ws));
+      clearTimeout(anonymousTimers.get(ws));
       log.debug({ event: 'ws-disconnect', ip, code }, 'WebSocket disconnected');
     });
     ws.on('error', (error) =>
@@ -82,6 +94,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const onAuthenticated = (ws: WebSocket, ctx: Context) => {
     const auth = ctx.auth;
     if (!auth) return;
+    clearTimeout(anonymousTimers.get(ws));
     const sockets = socketsBySession.get(auth.sessionId) ?? new Set<WebSocket>();
     sockets.add(ws);
     socketsBySession.set(auth.sessionId, sockets);

@@ -16,7 +16,10 @@ import { startTestServer, type TestServer } from './start-test-server.js';
 let test: TestServer;
 
 beforeAll(async () => {
-  test = await startTestServer({ connectionParamsTimeoutMs: 300 });
+  test = await startTestServer({
+    connectionParamsTimeoutMs: 300,
+    unauthenticatedSocketTimeoutMs: 800,
+  });
 });
 afterAll(() => test.dispose());
 
@@ -187,6 +190,15 @@ describe('connection params', () => {
     expect(code).toBe(1008);
     expect(at - opened).toBeGreaterThanOrEqual(250);
     expect(at - opened).toBeLessThan(3000);
+  });
+
+  it('closes a socket that never authenticates, even one that sends no params', async () => {
+    const opened = Date.now();
+    const { ws } = await openRaw(test.wsUrl);
+    const { code, at } = await closeOf(ws);
+    expect(code).toBe(1008);
+    expect(at - opened).toBeGreaterThanOrEqual(700);
+    expect(at - opened).toBeLessThan(5000);
   });
 
   it('keeps a socket that sent them in time', async () => {
