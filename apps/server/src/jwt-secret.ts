@@ -16,14 +16,38 @@ export function loadJwtSecret(dataDir: string, fromEnv: string | null): Uint8Arr
   }
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SECRET_FILE);
-  try {
-    const existing = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-    if (existing.length >= 32) return new Uint8Array(existing);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = readSecretFile(file);
+  if (existing) return existing;
   const secret = randomBytes(32);
-  writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process starting on the same directory wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+      const theirs = readSecretFile(file);
+      if (theirs) return theirs;
+    }
+    throw error;
+  }
   chmodSync(file, 0o600);
+  return new Uint8Array(secret);
+}
+
+/** The secret kept in `file`, or null when there is none yet; a damaged file is an error. */
+function readSecretFile(file: string): Uint8Array | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const secret = Buffer.from(text, 'base64');
+  if (secret.length < 32 || secret.toString('base64') !== text) {
+    throw new Error(
+      `${file} does not hold a valid secret (base64 of at least 32 bytes). Restore it from a ` +
+        'backup, or delete it to have a new one made (everyone will have to log in again).',
+    );
+  }
   return new Uint8Array(secret);
 }

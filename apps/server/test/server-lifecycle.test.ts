@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -92,6 +92,16 @@ describe('the data directory and the JWT secret', () => {
       'x'.repeat(40),
     );
     expect(await httpClient(test, { token: handMade }).auth.me.query()).toEqual(result.user);
+  });
+
+  it('refuses to start over a damaged secret file instead of replacing it', async () => {
+    const dataDir = join(await tempRoot(), 'data');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(join(dataDir, 'jwt-secret'), 'not base64 at all!\n');
+    await expect(startTestServer({ dataDir, jwtSecret: null })).rejects.toThrow(
+      /does not hold a valid secret/,
+    );
+    expect(await readFile(join(dataDir, 'jwt-secret'), 'utf8')).toBe('not base64 at all!\n');
   });
 
   it('refuses a JWT_SECRET shorter than 32 bytes', async () => {
