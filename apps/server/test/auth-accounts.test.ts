@@ -123,6 +123,17 @@ describe('auth.register', () => {
     expect(error.data?.passwordRules).toEqual(['maxLength']);
   });
 
+  it('names maxLength for a very long password too, not a shape error', async () => {
+    const error = await errorOf(
+      anon.auth.register.mutate({
+        username: newUsername('long'),
+        password: `Aa1${'x'.repeat(5000)}`,
+      }),
+    );
+    expect(error.data?.code).toBe('BAD_REQUEST');
+    expect(error.data?.passwordRules).toEqual(['maxLength']);
+  });
+
   it('refuses a password that contains the username, whatever its case (notUsername)', async () => {
     const username = newUsername('Carol');
     const error = await errorOf(

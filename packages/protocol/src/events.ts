@@ -17,5 +17,4 @@ export type ChatEvent =
 export type PeerPresence = { userId: string; online: boolean; lastSeenAt: number | null };
 
 export type PresenceEvent =
-  | { type: 'snapshot'; peers: PeerPresence[] }
-  | ({ type: 'presence' } & PeerPresence);
+  { type: 'snapshot'; peers: PeerPresence[] } | ({ type: 'presence' } & PeerPresence);

@@ -45,6 +45,11 @@ describe('registerInput', () => {
       false,
     );
   });
+
+  it('leaves long passwords to the named maxLength rule', () => {
+    const long = { username: 'alice', password: 'x'.repeat(5000) };
+    expect(registerInput.safeParse(long).success).toBe(true);
+  });
 });
 
 describe('paging limits', () => {

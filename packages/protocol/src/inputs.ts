@@ -13,7 +13,14 @@ export const usernameSchema = z
 /** Shape only; the named password rules are checked by the server (see failedPasswordRules). */
 const passwordField = z.string().min(1, 'Required').max(1024, 'Too long');
 
-export const registerInput = z.object({ username: usernameSchema, password: passwordField });
+/**
+ * No length cap on the shape at sign-up: a password over the limit is reported as the failed
+ * `maxLength` rule, like the other rules (the 64 KiB request limit still bounds it).
+ */
+export const registerInput = z.object({
+  username: usernameSchema,
+  password: z.string().min(1, 'Required'),
+});
 export const loginInput = z.object({
   username: z.string().min(1, 'Required').max(256),
   password: passwordField,

@@ -2,13 +2,7 @@ import { limits } from './limits.js';
 
 /** Names of the password rules, reported by name when they fail (API.md, "Passwords"). */
 export type PasswordRule =
-  | 'minLength'
-  | 'maxLength'
-  | 'uppercase'
-  | 'lowercase'
-  | 'digit'
-  | 'notUsername'
-  | 'common';
+  'minLength' | 'maxLength' | 'uppercase' | 'lowercase' | 'digit' | 'notUsername' | 'common';
 
 export const passwordRuleMessages: Record<PasswordRule, string> = {
   minLength: `At least ${limits.passwordMinLength} characters`,
