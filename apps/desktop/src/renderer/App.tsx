@@ -3,7 +3,7 @@ import { AppProvider } from './context';
 import { ChatScreen } from './components/ChatScreen';
 import { LoginScreen } from './components/LoginScreen';
 import { SignUpScreen } from './components/SignUpScreen';
-import type { ChatClient } from './lib/client-types';
+import type { ChatClient } from './lib/chat-client';
 import type { Platform } from './lib/platform';
 import { createRouter } from './lib/router';
 import { createConnectionStore } from './stores/connection-store';

@@ -1,10 +1,6 @@
-import { createParleyClient, type ParleyClient } from '@parley/client';
-import type { ChatClient, KeyValueStorage } from './lib/client-types';
+import { createParleyClient, type KeyValueStorage, type ParleyClient } from '@parley/client';
 
-/** The real client. Typed as the app's narrow ChatClient, which also checks that the two agree. */
-export function createClient(
-  url: string,
-  storage: KeyValueStorage,
-): ChatClient & Pick<ParleyClient, 'flush'> {
+/** The real client: a whole `ParleyClient`, which the app's narrow `ChatClient` is a part of. */
+export function createClient(url: string, storage: KeyValueStorage): ParleyClient {
   return createParleyClient({ url, storage });
 }

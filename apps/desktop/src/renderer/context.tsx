@@ -1,5 +1,5 @@
 import { createContext, useContext, type JSX } from 'solid-js';
-import type { ChatClient } from './lib/client-types';
+import type { ChatClient } from './lib/chat-client';
 import type { Platform } from './lib/platform';
 import type { Router } from './lib/router';
 import type { ChatServices } from './stores/chat-services';

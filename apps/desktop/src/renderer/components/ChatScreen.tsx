@@ -1,7 +1,7 @@
 import type { User } from '@parley/protocol';
 import { Show, createEffect, createSignal, onCleanup } from 'solid-js';
 import { ChatProvider, usePlatform, useRouter } from '../context';
-import type { ChatClient } from '../lib/client-types';
+import type { ChatClient } from '../lib/chat-client';
 import { createChatServices } from '../stores/chat-services';
 import { ChatView } from './ChatView';
 import { ConnectionBanner } from './ConnectionBanner';

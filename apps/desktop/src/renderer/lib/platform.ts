@@ -3,7 +3,7 @@ import type {
   DesktopSettings,
   IncomingNotification,
 } from '../../shared/desktop-bridge';
-import type { KeyValueStorage } from './client-types';
+import type { KeyValueStorage } from '@parley/client';
 
 /** What differs between the two shells. The rest of the app does not know which one it runs in. */
 export interface Platform {

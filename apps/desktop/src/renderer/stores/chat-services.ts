@@ -1,6 +1,7 @@
 import type { ChatEvent } from '@parley/protocol';
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
-import type { ChatClient, OutboxEntry } from '../lib/client-types';
+import type { OutboxEntry } from '@parley/client';
+import type { ChatClient } from '../lib/chat-client';
 import type { Platform } from '../lib/platform';
 import { createConversationsStore } from './conversations-store';
 import { createDraftStore } from './draft-store';

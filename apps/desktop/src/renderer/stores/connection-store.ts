@@ -1,5 +1,6 @@
 import { createSignal, onCleanup } from 'solid-js';
-import type { ChatClient, ConnectionState } from '../lib/client-types';
+import type { ConnectionState } from '@parley/client';
+import type { ChatClient } from '../lib/chat-client';
 
 /** The live connection's state, with a ticking countdown while a reconnect is scheduled. */
 export function createConnectionStore(client: ChatClient, now: () => number = Date.now) {

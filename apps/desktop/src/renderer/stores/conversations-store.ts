@@ -7,7 +7,8 @@ import {
 } from '@parley/protocol';
 import { createMemo } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import type { ChatClient, OutboxEntry } from '../lib/client-types';
+import type { OutboxEntry } from '@parley/client';
+import type { ChatClient } from '../lib/chat-client';
 import { errorInfo } from '../lib/errors';
 
 /** The newest thing said in a conversation, from the server or still on its way out. */

@@ -1,5 +1,5 @@
 import { createStore } from 'solid-js/store';
-import type { KeyValueStorage } from '../lib/client-types';
+import type { KeyValueStorage } from '@parley/client';
 
 /** Unsent text per conversation, kept across switching conversations and across restarts. */
 export function createDraftStore(storage: KeyValueStorage, userId: string, persistDelayMs = 400) {

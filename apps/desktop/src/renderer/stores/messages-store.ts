@@ -5,22 +5,21 @@ import {
   type MessageStatus,
 } from '@parley/protocol';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import type { ChatClient, OutboxEntry } from '../lib/client-types';
+import type { OutboxEntry } from '@parley/client';
+import type { ChatClient } from '../lib/chat-client';
 import { errorInfo } from '../lib/errors';
 
-export type ItemStatus = 'sending' | MessageStatus;
+export type ItemStatus = OutboxEntry['status'];
 
 /** One row of the chat view: a stored message, or one of ours still on its way. */
-export interface ChatItem {
+export interface ChatItem extends Pick<
+  Message,
+  'conversationId' | 'senderId' | 'senderName' | 'anonymized' | 'body' | 'createdAt'
+> {
   /** The clientId: stable from the moment of sending to the stored message. */
   key: string;
+  /** null until the server has stored it. */
   id: string | null;
-  conversationId: string;
-  senderId: string | null;
-  senderName: string;
-  anonymized: boolean;
-  body: string;
-  createdAt: number;
   mine: boolean;
   status: ItemStatus;
   error: string | null;

@@ -1,5 +1,5 @@
 import type { SearchHit, UserSummary } from '@parley/protocol';
-import type { ChatClient } from '../lib/client-types';
+import type { ChatClient } from '../lib/chat-client';
 import { createDebouncedQuery } from './debounced-query';
 
 /** Message search (Ctrl+K): matches in the user's own conversations, newest first. */

@@ -1,7 +1,7 @@
 import type { User } from '@parley/protocol';
 import { onCleanup } from 'solid-js';
 import { createStore } from 'solid-js/store';
-import type { ChatClient } from '../lib/client-types';
+import type { ChatClient } from '../lib/chat-client';
 
 export interface SessionState {
   /** `restoring` while a stored session is being resumed at start-up. */

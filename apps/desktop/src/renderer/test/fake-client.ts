@@ -8,12 +8,13 @@ import type {
   User,
   UserSummary,
 } from '@parley/protocol';
-import type {
-  ChatClient,
-  ConnectionState,
-  KeyValueStorage,
-  OutboxEntry,
-} from '../lib/client-types';
+import {
+  memoryStorage,
+  type ConnectionState,
+  type KeyValueStorage,
+  type OutboxEntry,
+} from '@parley/client';
+import type { ChatClient } from '../lib/chat-client';
 import type { Platform } from '../lib/platform';
 
 /** A TRPCClientError look-alike: what `errorInfo` reads. */
@@ -64,16 +65,6 @@ export function makeConversation(
     lastMessage: null,
     unreadCount: 0,
     ...rest,
-  };
-}
-
-export function memoryStorage(): KeyValueStorage & { values: Map<string, string> } {
-  const values = new Map<string, string>();
-  return {
-    values,
-    getItem: (key) => values.get(key) ?? null,
-    setItem: (key, value) => void values.set(key, value),
-    removeItem: (key) => void values.delete(key),
   };
 }
 
