@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invokeChannels, type InvokeChannel } from '../shared/ipc-channels.js';
+import { isSafeExternalUrl } from './navigation-guard.js';
 
 /** Keys the renderer's storage may use: short, printable, no path characters. */
 const storageKey = z
@@ -11,21 +12,11 @@ const storageKey = z
 /** Room for a large offline outbox (~1,600 messages of 5,000 emoji) while a hostile renderer cannot fill the disk. */
 export const MAX_STORED_VALUE_LENGTH = 16 * 1024 * 1024;
 
+/** An http(s) address without credentials: the server's, or a link to open in the browser. */
 export const httpUrl = z
   .string()
   .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        (url.protocol === 'http:' || url.protocol === 'https:') &&
-        url.username === '' &&
-        url.password === ''
-      );
-    } catch {
-      return false;
-    }
-  }, 'Must be an http:// or https:// address');
+  .refine(isSafeExternalUrl, 'Must be an http:// or https:// address');
 
 /** The argument each channel accepts. Anything else is refused before a handler runs. */
 export const ipcSchemas = {

@@ -1,10 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createParleyClient } from '@parley/client';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { launchChromium, startParley, type Parley } from './harness.js';
+import { launchChromium, seedConversation, startParley, type Parley } from './harness.js';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -37,20 +35,11 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
   beforeAll(async () => {
     parley = await startParley();
     browser = await launchChromium();
-    const peer = createParleyClient({ url: parley.server.url, WebSocket });
-    const me = createParleyClient({ url: parley.server.url, WebSocket });
-    await peer.register(`peer_${suffix}`, password);
-    const user = await me.register(`me_${suffix}`, password);
-    me.close();
-    const conversation = await peer.api.conversations.open.mutate({ userId: user.id });
-    for (const body of ['Hi there!', 'Lunch at noon?', 'See you then']) {
-      await peer.api.messages.send.mutate({
-        conversationId: conversation.id,
-        clientId: randomUUID(),
-        body,
-      });
-    }
-    peer.close();
+    await seedConversation(
+      parley.server.url,
+      { sender: `peer_${suffix}`, reader: `me_${suffix}`, password },
+      ['Hi there!', 'Lunch at noon?', 'See you then'],
+    );
   });
 
   afterAll(async () => {

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createParleyClient } from '@parley/client';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 // eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the end-to-end test runs the real server; app code never imports it
 import { startServer, type RunningServer } from '@parley/server';
 
@@ -69,6 +72,34 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Signs `sender` and `reader` up through the API and has the sender send `bodies` to the reader, one
+ * after another: a conversation for the browser to show.
+ */
+export async function seedConversation(
+  url: string,
+  people: { sender: string; reader: string; password: string },
+  bodies: string[],
+): Promise<void> {
+  const sender = createParleyClient({ url, WebSocket });
+  const reader = createParleyClient({ url, WebSocket });
+  try {
+    await sender.register(people.sender, people.password);
+    const readerUser = await reader.register(people.reader, people.password);
+    reader.close();
+    const conversation = await sender.api.conversations.open.mutate({ userId: readerUser.id });
+    for (const body of bodies)
+      await sender.api.messages.send.mutate({
+        conversationId: conversation.id,
+        clientId: randomUUID(),
+        body,
+      });
+  } finally {
+    sender.close();
+    reader.close();
+  }
 }
 
 /** Saves `<name>-light.png` and `<name>-dark.png` (the app follows the system color scheme). */

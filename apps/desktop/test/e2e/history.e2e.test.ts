@@ -1,9 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createParleyClient } from '@parley/client';
+import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { launchChromium, startParley, type Parley } from './harness.js';
+import { launchChromium, seedConversation, startParley, type Parley } from './harness.js';
 
 /** A long conversation, made through the API, read in the browser by scrolling up. */
 describe('history loads as you scroll up', () => {
@@ -16,20 +14,11 @@ describe('history loads as you scroll up', () => {
   beforeAll(async () => {
     parley = await startParley();
     browser = await launchChromium();
-    const writer = createParleyClient({ url: parley.server.url, WebSocket });
-    const reader = createParleyClient({ url: parley.server.url, WebSocket });
-    await writer.register(`writer_${suffix}`, password);
-    const readerUser = await reader.register(`reader_${suffix}`, password);
-    reader.close();
-    const conversation = await writer.api.conversations.open.mutate({ userId: readerUser.id });
-    for (let i = 1; i <= total; i++) {
-      await writer.api.messages.send.mutate({
-        conversationId: conversation.id,
-        clientId: randomUUID(),
-        body: `line ${i}`,
-      });
-    }
-    writer.close();
+    await seedConversation(
+      parley.server.url,
+      { sender: `writer_${suffix}`, reader: `reader_${suffix}`, password },
+      Array.from({ length: total }, (_, i) => `line ${i + 1}`),
+    );
   });
 
   afterAll(async () => {

@@ -76,24 +76,3 @@ export function Dialog(props: {
     </div>
   );
 }
-
-/**
- * ArrowDown/ArrowUp move between the buttons of a result list (and from the search box into it),
- * so a keyboard user picks a result without tabbing through everything.
- */
-export function moveThroughResults(event: KeyboardEvent, container: HTMLElement | undefined): void {
-  if ((event.key !== 'ArrowDown' && event.key !== 'ArrowUp') || !container) return;
-  const buttons = [...container.querySelectorAll<HTMLElement>('ul button')];
-  if (buttons.length === 0) return;
-  const index = buttons.indexOf(document.activeElement as HTMLElement);
-  const next =
-    event.key === 'ArrowDown'
-      ? buttons[Math.min(index + 1, buttons.length - 1)]
-      : index <= 0
-        ? container.querySelector<HTMLElement>('input')
-        : buttons[index - 1];
-  if (next) {
-    event.preventDefault();
-    next.focus();
-  }
-}

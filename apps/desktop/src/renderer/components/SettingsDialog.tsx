@@ -3,6 +3,7 @@ import { Show, createResource, createSignal } from 'solid-js';
 import { useDrafts, usePlatform, useSession } from '../context';
 import { errorInfo } from '../lib/errors';
 import { Dialog } from './Dialog';
+import { ErrorAlert } from './ErrorAlert';
 
 /** Account and app settings: notifications (desktop), log out, delete the account. */
 export function SettingsDialog(props: { user: User; onClose: () => void }) {
@@ -111,11 +112,7 @@ export function SettingsDialog(props: { user: User; onClose: () => void }) {
                 onInput={(event) => setPassword(event.currentTarget.value)}
                 class="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
               />
-              <Show when={error()}>
-                <p role="alert" class="text-sm text-red-600 dark:text-red-400">
-                  {error()}
-                </p>
-              </Show>
+              <ErrorAlert message={error()} />
               <button
                 type="submit"
                 class="rounded-lg bg-red-600 px-4 py-2 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-60"

@@ -1,8 +1,8 @@
 import { failedPasswordRules, passwordRuleMessages, type PasswordRule } from '@parley/protocol';
-import { Show, createSignal } from 'solid-js';
+import { createSignal } from 'solid-js';
 import { useSession } from '../context';
 import { errorInfo } from '../lib/errors';
-import { AuthLayout, linkButton, primaryButton } from './AuthLayout';
+import { AuthForm } from './AuthForm';
 import { Field } from './Field';
 import { PasswordChecklist } from './PasswordChecklist';
 
@@ -32,10 +32,8 @@ export function SignUpScreen() {
   const [fieldErrors, setFieldErrors] = createSignal<Record<string, string[]>>({});
   const [serverRules, setServerRules] = createSignal<PasswordRule[]>([]);
   const [formError, setFormError] = createSignal<string | null>(null);
-  const [busy, setBusy] = createSignal(false);
 
-  const submit = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
+  const submit = async (): Promise<void> => {
     setFormError(null);
     setFieldErrors({});
     setServerRules([]);
@@ -48,7 +46,6 @@ export function SignUpScreen() {
       setFieldErrors({ password: ['The password does not meet every rule below'] });
       return;
     }
-    setBusy(true);
     try {
       await session.register(username(), password());
     } catch (error) {
@@ -58,70 +55,51 @@ export function SignUpScreen() {
         setFieldErrors(info.fieldErrors);
         setServerRules(serverFailedRules(info.fieldErrors.password ?? []));
       } else setFormError(info.message);
-    } finally {
-      setBusy(false);
     }
   };
 
   return (
-    <AuthLayout
+    <AuthForm
       title="Create your Parley account"
-      footer={
-        <>
-          Already have an account?{' '}
-          <a href="#/login" class={linkButton}>
-            Log in
-          </a>
-        </>
-      }
+      otherScreen={{ prompt: 'Already have an account?', href: '#/login', label: 'Log in' }}
+      label="Sign up"
+      error={formError()}
+      submitLabel="Sign up"
+      busyLabel="Creating account…"
+      onSubmit={submit}
     >
-      <form
-        class="space-y-4"
-        onSubmit={(event) => void submit(event)}
-        novalidate
-        aria-label="Sign up"
+      <Field
+        id="username"
+        label="Username"
+        value={username()}
+        autocomplete="username"
+        autofocus
+        errors={fieldErrors().username}
+        onInput={(value) => {
+          setUsername(value);
+          setFieldErrors(({ username: _, ...rest }) => rest);
+        }}
+      />
+      <Field
+        id="password"
+        label="Password"
+        type="password"
+        value={password()}
+        autocomplete="new-password"
+        describedBy="password-rules"
+        errors={fieldErrors().password}
+        onInput={(value) => {
+          setPassword(value);
+          setServerRules([]);
+          setFieldErrors(({ password: _, ...rest }) => rest);
+        }}
       >
-        <Field
-          id="username"
-          label="Username"
-          value={username()}
-          autocomplete="username"
-          autofocus
-          errors={fieldErrors().username}
-          onInput={(value) => {
-            setUsername(value);
-            setFieldErrors(({ username: _, ...rest }) => rest);
-          }}
+        <PasswordChecklist
+          password={password()}
+          username={username()}
+          serverFailed={serverRules()}
         />
-        <Field
-          id="password"
-          label="Password"
-          type="password"
-          value={password()}
-          autocomplete="new-password"
-          describedBy="password-rules"
-          errors={fieldErrors().password}
-          onInput={(value) => {
-            setPassword(value);
-            setServerRules([]);
-            setFieldErrors(({ password: _, ...rest }) => rest);
-          }}
-        >
-          <PasswordChecklist
-            password={password()}
-            username={username()}
-            serverFailed={serverRules()}
-          />
-        </Field>
-        <Show when={formError()}>
-          <p role="alert" class="text-sm text-red-600 dark:text-red-400">
-            {formError()}
-          </p>
-        </Show>
-        <button type="submit" class={primaryButton} disabled={busy()}>
-          {busy() ? 'Creating account…' : 'Sign up'}
-        </button>
-      </form>
-    </AuthLayout>
+      </Field>
+    </AuthForm>
   );
 }
