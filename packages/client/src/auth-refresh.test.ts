@@ -1,25 +1,11 @@
 import type { AuthResult } from '@parley/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
 import { memoryStorage, type KeyValueStorage } from './storage.js';
-import { eventually, password, testClient, username, type TestClient } from './test-clients.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { eventually, password, username } from './test-clients.js';
+import { testEnvironment } from './test-environment.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-const make = (...args: Parameters<typeof testClient>) => {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  for (const c of clients) c.client.close();
-  await server.dispose();
-});
+const env = testEnvironment();
 
 /** Signs up, then leaves a stored session whose access token the server will refuse (but not yet expired). */
 async function storedSessionWithRefusedToken(): Promise<{
@@ -27,7 +13,7 @@ async function storedSessionWithRefusedToken(): Promise<{
   name: string;
 }> {
   const storage = memoryStorage();
-  const first = make(server.url, { storage });
+  const first = env.client(env.server.url, { storage });
   const name = username('alice');
   await first.client.register(name, password);
   await first.client.flush();
@@ -43,7 +29,7 @@ async function storedSessionWithRefusedToken(): Promise<{
 describe('sessions and token refresh', () => {
   it('restores a stored session; a socket closed with 4001 refreshes once and reconnects', async () => {
     const { storage, name } = await storedSessionWithRefusedToken();
-    const a = make(server.url, { storage });
+    const a = env.client(env.server.url, { storage });
     const user = await a.client.restore();
     expect(user?.username).toBe(name);
     await eventually(() => expect(a.client.connection().kind).toBe('online'));
@@ -55,7 +41,7 @@ describe('sessions and token refresh', () => {
 
   it('makes a single refresh when many HTTP calls and the socket are refused at once', async () => {
     const { storage, name } = await storedSessionWithRefusedToken();
-    const a = make(server.url, { storage });
+    const a = env.client(env.server.url, { storage });
     await a.client.restore();
     const results = await Promise.all(
       Array.from({ length: 8 }, () => a.client.api.auth.me.query()),
@@ -66,13 +52,13 @@ describe('sessions and token refresh', () => {
     // The rotated refresh token is the one kept: a later restart refreshes without a theft alarm.
     await a.client.flush();
     a.client.close();
-    const again = make(server.url, { storage });
+    const again = env.client(env.server.url, { storage });
     expect((await again.client.restore())?.username).toBe(name);
   });
 
   it('logout ends the server session and forgets tokens, cursor and outbox', async () => {
     const storage = memoryStorage();
-    const a = make(server.url, { storage });
+    const a = env.client(env.server.url, { storage });
     await a.client.register(username('alice'), password);
     await eventually(() => expect(a.client.connection().kind).toBe('online'));
     await a.client.flush();
@@ -98,8 +84,8 @@ describe('sessions and token refresh', () => {
   });
 
   it('a session revoked elsewhere signs the client out (4001, then the refresh is refused)', async () => {
-    const a = make(server.url);
-    const other = make(server.url);
+    const a = env.client(env.server.url);
+    const other = env.client(env.server.url);
     const name = username('alice');
     await a.client.register(name, password);
     await other.client.login(name, password);

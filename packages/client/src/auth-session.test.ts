@@ -17,6 +17,21 @@ const tokens = (expiresIn = 3_600_000): AuthResult => {
   };
 };
 
+/** A session whose refresh always succeeds with new tokens; `refreshed()` counts the refreshes. */
+function countingSession(options: { refreshMarginMs?: number } = {}) {
+  let refreshed = 0;
+  const session = new AuthSession({
+    storage: memoryStorage(),
+    key: 'auth',
+    ...options,
+    refresh: () => {
+      refreshed++;
+      return Promise.resolve(tokens());
+    },
+  });
+  return { session, refreshed: () => refreshed };
+}
+
 describe('AuthSession', () => {
   it('makes one refresh for many concurrent rejections of the same token', async () => {
     const presented: string[] = [];
@@ -43,37 +58,20 @@ describe('AuthSession', () => {
   });
 
   it('refreshes before handing out an access token that is about to expire', async () => {
-    let refreshed = 0;
-    const session = new AuthSession({
-      storage: memoryStorage(),
-      key: 'auth',
-      refresh: () => {
-        refreshed++;
-        return Promise.resolve(tokens());
-      },
-    });
+    const { session, refreshed } = countingSession();
     const soon = tokens(5_000);
     session.set(soon);
     const token = await session.accessToken();
-    expect(refreshed).toBe(1);
+    expect(refreshed()).toBe(1);
     expect(token).not.toBe(soon.accessToken);
     session.close();
   });
 
   it('refreshes on its own shortly before expiry', async () => {
-    let refreshed = 0;
-    const session = new AuthSession({
-      storage: memoryStorage(),
-      key: 'auth',
-      refreshMarginMs: 60_000,
-      refresh: () => {
-        refreshed++;
-        return Promise.resolve(tokens());
-      },
-    });
+    const { session, refreshed } = countingSession({ refreshMarginMs: 60_000 });
     session.set(tokens(61_000)); // due in 1 s
     await new Promise((resolve) => setTimeout(resolve, 1_300));
-    expect(refreshed).toBe(1);
+    expect(refreshed()).toBe(1);
     session.close();
   });
 
@@ -146,18 +144,10 @@ describe('AuthSession', () => {
       .join('.');
     expect(accessTokenLifetimeMs(jwt)).toBe(3_600_000);
     expect(accessTokenLifetimeMs('not-a-jwt')).toBeNull();
-    let refreshed = 0;
-    const session = new AuthSession({
-      storage: memoryStorage(),
-      key: 'auth',
-      refresh: () => {
-        refreshed++;
-        return Promise.resolve(tokens());
-      },
-    });
+    const { session, refreshed } = countingSession();
     session.set({ ...tokens(), accessToken: jwt, accessTokenExpiresAt: claims.exp * 1000 });
     expect(await session.accessToken()).toBe(jwt);
-    expect(refreshed).toBe(0);
+    expect(refreshed()).toBe(0);
     session.close();
   });
 });

@@ -20,6 +20,18 @@ let webRoot: string;
 declare const window: { Parley: typeof ParleyModule };
 declare const location: { origin: string };
 declare const localStorage: KeyValueStorage;
+/** Waits in the page until `check()` holds (defined by `defineUntil` before every load). */
+declare const until: (check: () => boolean, ms?: number) => Promise<void>;
+
+function defineUntil(): void {
+  (globalThis as unknown as { until: typeof until }).until = async (check, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+}
 
 beforeAll(async () => {
   webRoot = await mkdtemp(join(tmpdir(), 'parley-client-web-'));
@@ -61,6 +73,7 @@ afterAll(async () => {
 describe('in a browser', () => {
   it('two clients exchange a message; a reload restores the session from localStorage and resumes the stream', async () => {
     const page = await browser.newPage();
+    await page.addInitScript(defineUntil);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => {
@@ -71,13 +84,6 @@ describe('in a browser', () => {
 
     const first = await page.evaluate(async (suffix) => {
       const { createParleyClient, memoryStorage } = window.Parley;
-      const until = async (check: () => boolean, ms = 5000) => {
-        const end = Date.now() + ms;
-        while (!check()) {
-          if (Date.now() > end) throw new Error('timed out');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      };
       const a = createParleyClient({ url: location.origin, storage: localStorage });
       const b = createParleyClient({ url: location.origin, storage: memoryStorage() });
       const received: string[] = [];
@@ -112,13 +118,6 @@ describe('in a browser', () => {
     const second = await page.evaluate(
       async ({ suffix, conversationId }) => {
         const { createParleyClient, memoryStorage } = window.Parley;
-        const until = async (check: () => boolean, ms = 5000) => {
-          const end = Date.now() + ms;
-          while (!check()) {
-            if (Date.now() > end) throw new Error('timed out');
-            await new Promise((resolve) => setTimeout(resolve, 10));
-          }
-        };
         const a = createParleyClient({ url: location.origin, storage: localStorage });
         const events: string[] = [];
         a.onEvent((event, id) => events.push(`${id}:${event.type}`));

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, password, testClient, username, type TestClient } from './test-clients.js';
-import { startTestProxy, type TestProxy } from './test-proxy.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, password, username } from './test-clients.js';
+import { testEnvironment } from './test-environment.js';
 
-let server: TestServer;
-let proxy: TestProxy;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  // 1,000 sends in a few seconds is past the default 1,000 requests a minute; this test is about delivery.
-  server = await startTestServer({ requestsPerMinute: 100_000 });
-  proxy = await startTestProxy(server);
-});
-afterAll(async () => {
-  for (const c of clients) c.client.close();
-  await proxy.close();
-  await server.dispose();
-});
+// 1,000 sends in a few seconds is past the default 1,000 requests a minute; this test is about delivery.
+const env = testEnvironment({ server: { requestsPerMinute: 100_000 }, proxy: true });
 
 describe('a burst of 1,000 messages', () => {
   it('B’s socket is killed abruptly mid-burst; after reconnecting B holds every message exactly once, in order', async () => {
-    const a = testClient(server.url);
-    const b = testClient(proxy.url); // B's HTTP and WebSocket both go through the proxy
-    clients.push(a, b);
+    const a = env.client(env.server.url);
+    const b = env.client(env.proxy.url); // B's HTTP and WebSocket both go through the proxy
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     await eventually(() => expect(b.client.connection().kind).toBe('online'));
@@ -35,7 +21,7 @@ describe('a burst of 1,000 messages', () => {
     await eventually(() => expect(b.messages().length).toBeGreaterThanOrEqual(300), 30_000, 1);
     const receivedBeforeKill = b.messages().length;
     const storedBeforeKill = a.client.outbox().filter((e) => e.status !== 'sending').length;
-    proxy.killAll();
+    env.proxy.killAll();
     const killedAt = Date.now();
 
     await eventually(() => expect(b.client.connection().kind).not.toBe('online'), 5_000, 1);
@@ -74,7 +60,7 @@ describe('a burst of 1,000 messages', () => {
     console.log(
       `[figures] burst: B had ${receivedBeforeKill} messages (A had ${storedBeforeKill} stored) when its socket was reset; ` +
         `back online after ${reconnectedAfter} ms; all 1000 received ${allReceivedAfter} ms after the first send; ` +
-        `duplicates dropped ${stats.duplicates}, acks sent ${stats.acknowledged}, proxy connections ${proxy.connections()}`,
+        `duplicates dropped ${stats.duplicates}, acks sent ${stats.acknowledged}, proxy connections ${env.proxy.connections()}`,
     );
   }, 120_000);
 });

@@ -1,44 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
-import {
-  eventually,
-  password,
-  sleep,
-  testClient,
-  username,
-  type TestClient,
-} from './test-clients.js';
-import { startTestServer, type TestServer } from './test-server.js';
-import { fileStorage } from './test-storage.js';
+import { eventually, password, sleep, username } from './test-clients.js';
+import { testEnvironment } from './test-environment.js';
 
-let server: TestServer;
-let dir: string;
-const clients: TestClient[] = [];
-const make = (...args: Parameters<typeof testClient>) => {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  server = await startTestServer();
-  dir = await mkdtemp(join(tmpdir(), 'parley-client-storage-'));
-});
-afterAll(async () => {
-  for (const c of clients) c.client.close();
-  await server.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = testEnvironment();
 
 describe('offline delivery with persistent storage', () => {
   it('B offline: A’s messages stay pending; B connects and gets all in order; A, offline then, learns delivered later', async () => {
-    const aStorage = fileStorage(join(dir, 'a.json'));
-    const bStorage = fileStorage(join(dir, 'b.json'));
-    const a = make(server.url, { storage: aStorage });
-    const b = make(server.url, { storage: bStorage });
+    const aStorage = env.fileStorage('a.json');
+    const bStorage = env.fileStorage('b.json');
+    const a = env.client(env.server.url, { storage: aStorage });
+    const b = env.client(env.server.url, { storage: bStorage });
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     await b.client.flush();
@@ -56,7 +28,7 @@ describe('offline delivery with persistent storage', () => {
     await a.client.flush();
     a.client.close(); // A goes offline before B comes back
 
-    const b2 = make(server.url, { storage: bStorage });
+    const b2 = env.client(env.server.url, { storage: bStorage });
     expect(await b2.client.restore()).toMatchObject({ id: bob.id });
     await eventually(() => expect(b2.messages()).toHaveLength(20));
     expect(b2.messages().map((m) => m.body)).toEqual(bodies);
@@ -66,7 +38,7 @@ describe('offline delivery with persistent storage', () => {
     expect(history.messages.every((m) => m.status === 'delivered')).toBe(true);
 
     // A comes back: its stored outbox and cursor resume; the status events kept in its log arrive.
-    const a2 = make(server.url, { storage: aStorage });
+    const a2 = env.client(env.server.url, { storage: aStorage });
     await a2.client.restore();
     expect(a2.client.outbox()).toHaveLength(20);
     await eventually(() =>
@@ -81,9 +53,9 @@ describe('offline delivery with persistent storage', () => {
   });
 
   it('a third client is refused FORBIDDEN everywhere and never sees the A↔B events', async () => {
-    const a = make(server.url);
-    const b = make(server.url);
-    const c = make(server.url);
+    const a = env.client(env.server.url);
+    const b = env.client(env.server.url);
+    const c = env.client(env.server.url);
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     await c.client.register(username('carol'), password);
@@ -125,8 +97,8 @@ describe('offline delivery with persistent storage', () => {
   });
 
   it('a new device without a cursor receives every undelivered message, in order, once', async () => {
-    const a = make(server.url);
-    const b = make(server.url);
+    const a = env.client(env.server.url);
+    const b = env.client(env.server.url);
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     await eventually(() => expect(b.client.connection().kind).toBe('online'));
@@ -141,7 +113,7 @@ describe('offline delivery with persistent storage', () => {
       expect(a.client.outbox().every((e) => e.status === 'pending')).toBe(true),
     );
 
-    const laptop = make(server.url); // another device: empty storage, no lastEventId
+    const laptop = env.client(env.server.url); // another device: empty storage, no lastEventId
     await laptop.client.login(bob.username, password);
     await eventually(() => expect(laptop.messages()).toHaveLength(50));
     expect(laptop.messages().map((m) => m.body)).toEqual(bodies);

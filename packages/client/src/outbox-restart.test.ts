@@ -1,41 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from './connection-tracker.js';
-import {
-  eventually,
-  password,
-  sleep,
-  testClient,
-  username,
-  type TestClient,
-} from './test-clients.js';
-import { startTestProxy, type TestProxy } from './test-proxy.js';
-import { startTestServer, type TestServer } from './test-server.js';
-import { fileStorage } from './test-storage.js';
+import { eventually, password, sleep, username, type TestClient } from './test-clients.js';
+import { testEnvironment } from './test-environment.js';
 
-let server: TestServer;
-let proxy: TestProxy;
-let dir: string;
-const clients: TestClient[] = [];
-const make = (...args: Parameters<typeof testClient>) => {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  server = await startTestServer();
-  proxy = await startTestProxy(server);
-  dir = await mkdtemp(join(tmpdir(), 'parley-client-storage-'));
-});
-afterAll(async () => {
-  for (const c of clients) c.client.close();
-  await proxy.close();
-  await server.dispose();
-  await rm(dir, { recursive: true, force: true });
-});
+const env = testEnvironment({ proxy: true });
 
 async function historyOf(c: TestClient, conversationId: string) {
   return (await c.client.api.messages.history.query({ conversationId, limit: 100 })).messages;
@@ -43,15 +11,15 @@ async function historyOf(c: TestClient, conversationId: string) {
 
 describe('outbox', () => {
   it('a send retried across a server restart (and a client restart) stores one message', async () => {
-    const storage = fileStorage(join(dir, 'a.json'));
-    const a = make(server.url, { storage });
-    const b = make(server.url);
+    const storage = env.fileStorage('a.json');
+    const a = env.client(env.server.url, { storage });
+    const b = env.client(env.server.url);
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
     await eventually(() => expect(a.client.connection().kind).toBe('online'));
 
-    await server.stop();
+    await env.server.stop();
     await eventually(() => expect(a.client.connection().kind).toBe('reconnecting'));
     const reconnecting = a.client.connection() as Extract<
       ConnectionState,
@@ -67,14 +35,14 @@ describe('outbox', () => {
     // The client restarts too, while the server is still down: the outbox comes back from storage.
     await a.client.flush();
     a.client.close();
-    const a2 = make(server.url, { storage });
+    const a2 = env.client(env.server.url, { storage });
     await a2.client.restore();
     expect(a2.client.outbox().map((e) => [e.clientId, e.status])).toEqual([
       [first.clientId, 'sending'],
     ]);
     const second = a2.client.send(conversation.id, 'and one more');
 
-    await server.start();
+    await env.server.start();
     await eventually(() => expect(a2.client.connection().kind).toBe('online'), 40_000);
     await eventually(
       () => expect(a2.client.outbox().every((e) => e.status !== 'sending')).toBe(true),
@@ -92,13 +60,13 @@ describe('outbox', () => {
   }, 90_000);
 
   it('never duplicates when the server stored the message but its answer was lost', async () => {
-    const a = make(proxy.url); // A's requests go through the proxy, which will swallow answers
-    const b = make(server.url);
+    const a = env.client(env.proxy.url); // A's requests go through the proxy, which will swallow answers
+    const b = env.client(env.server.url);
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
 
-    proxy.dropAnswers(true);
+    env.proxy.dropAnswers(true);
     const entry = a.client.send(conversation.id, 'exactly once, please');
     // The server stores it and B gets it, but A never hears back.
     await eventually(() => expect(b.messages()).toHaveLength(1));
@@ -108,7 +76,7 @@ describe('outbox', () => {
     ).toBe(true);
     await eventually(() => expect(a.client.outbox()[0]?.error).toBeTruthy());
 
-    proxy.dropAnswers(false);
+    env.proxy.dropAnswers(false);
     await eventually(() => expect(a.client.outbox()[0]?.status).toBe('delivered'), 40_000);
     const stored = await historyOf(b, conversation.id);
     expect(stored.map((m) => m.clientId)).toEqual([entry.clientId]);
@@ -116,13 +84,13 @@ describe('outbox', () => {
   }, 90_000);
 
   it('reconnects with growing, jittered delays from 0.5 s while the server is down, then goes online', async () => {
-    const a = make(server.url);
+    const a = env.client(env.server.url);
     await a.client.register(username('alice'), password);
     await eventually(() => expect(a.client.connection().kind).toBe('online'));
     const from = a.states.length;
-    await server.stop();
+    await env.server.stop();
     await sleep(4_500);
-    await server.start();
+    await env.server.start();
     await eventually(() => expect(a.client.connection().kind).toBe('online'), 20_000);
     const delays = a.states
       .map((state, i) => (state.kind === 'reconnecting' ? state.retryAt - a.stateTimes[i]! : null))

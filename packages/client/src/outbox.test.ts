@@ -6,6 +6,21 @@ import { networkError, serverError } from './test-errors.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** A message of ours as the server stores it: `pending` until the peer has it. */
+function ownMessage(
+  fields: Pick<Message, 'id' | 'clientId' | 'conversationId' | 'body'> & Partial<Message>,
+): Message {
+  return {
+    senderId: 'me',
+    senderName: 'me',
+    anonymized: false,
+    createdAt: Date.now(),
+    status: 'pending',
+    deliveredAt: null,
+    ...fields,
+  };
+}
+
 /** A stand-in for the server's `messages.send`, deduplicating by clientId as the server does. */
 function fakeServer() {
   const stored = new Map<string, Message>();
@@ -22,18 +37,7 @@ function fakeServer() {
     }
     let message = stored.get(clientId);
     if (!message) {
-      message = {
-        id: String(stored.size + 1),
-        clientId,
-        conversationId,
-        senderId: 'me',
-        senderName: 'me',
-        anonymized: false,
-        body,
-        createdAt: Date.now(),
-        status: 'pending',
-        deliveredAt: null,
-      };
+      message = ownMessage({ id: String(stored.size + 1), clientId, conversationId, body });
       stored.set(clientId, message);
     }
     return message;
@@ -50,6 +54,22 @@ function fakeServer() {
       hold = promise;
     },
   };
+}
+
+/** An outbox whose send of 'hi' failed `failures` times over; its next retry is a minute away. */
+async function outboxAfterFailedSend(failures: number) {
+  const server = fakeServer();
+  server.fail(failures);
+  const outbox = new Outbox({
+    storage: memoryStorage(),
+    key: 'k',
+    send: server.send,
+    retryDelayMs: () => 60_000,
+  });
+  outbox.start();
+  const entry = outbox.enqueue('conv', 'hi');
+  await vi.waitFor(() => expect(outbox.get(entry.clientId)?.error).toBeTruthy());
+  return { outbox, entry };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -230,46 +250,21 @@ describe('Outbox', () => {
   });
 
   it('retries at once when told the connection is back, instead of waiting out the backoff', async () => {
-    const server = fakeServer();
-    server.fail(1);
-    const outbox = new Outbox({
-      storage: memoryStorage(),
-      key: 'k',
-      send: server.send,
-      retryDelayMs: () => 60_000,
-    });
-    outbox.start();
-    const entry = outbox.enqueue('conv', 'hi');
-    await vi.waitFor(() => expect(outbox.get(entry.clientId)?.error).toBeTruthy());
+    const { outbox, entry } = await outboxAfterFailedSend(1);
     outbox.retryNow();
     await vi.waitFor(() => expect(outbox.get(entry.clientId)?.status).toBe('pending'));
     outbox.close();
   });
 
   it('takes the server’s own report of a stored message as the answer (the answer itself was lost)', async () => {
-    const server = fakeServer();
-    server.fail(1_000_000);
-    const outbox = new Outbox({
-      storage: memoryStorage(),
-      key: 'k',
-      send: server.send,
-      retryDelayMs: () => 60_000,
-    });
-    outbox.start();
-    const entry = outbox.enqueue('conv', 'hi');
-    await vi.waitFor(() => expect(outbox.get(entry.clientId)?.error).toBeTruthy());
-    const message = {
+    const { outbox, entry } = await outboxAfterFailedSend(1_000_000);
+    const message = ownMessage({
       id: '9',
       clientId: entry.clientId,
       conversationId: 'conv',
-      senderId: 'me',
-      senderName: 'me',
-      anonymized: false,
       body: 'hi',
-      createdAt: 1,
-      status: 'sent' as const,
-      deliveredAt: null,
-    };
+      status: 'sent',
+    });
     expect(outbox.stored(message)).toBe(true);
     expect(outbox.get(entry.clientId)).toMatchObject({
       status: 'sent',

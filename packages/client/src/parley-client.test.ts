@@ -1,30 +1,16 @@
 import type { AppRouter } from '@parley/api';
 import type { PresenceEvent } from '@parley/protocol';
 import { createTRPCClient, httpLink } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
-import { eventually, password, testClient, username, type TestClient } from './test-clients.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { eventually, password, username } from './test-clients.js';
+import { testEnvironment } from './test-environment.js';
 
-let server: TestServer;
-const clients: TestClient[] = [];
-const make = (...args: Parameters<typeof testClient>) => {
-  const c = testClient(...args);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  for (const c of clients) c.client.close();
-  await server.dispose();
-});
+const env = testEnvironment();
 
 async function pair() {
-  const a = make(server.url);
-  const b = make(server.url);
+  const a = env.client(env.server.url);
+  const b = env.client(env.server.url);
   await a.client.register(username('alice'), password);
   await b.client.register(username('bob'), password);
   const conversation = await a.client.api.conversations.open.mutate({ userId: b.user().id });
@@ -80,7 +66,7 @@ describe('two clients on a real server', () => {
     const details = describeError(error);
     expect(details.code).toBe('BAD_REQUEST');
     expect(details.fieldErrors?.body?.[0]).toMatch(/5000/);
-    const c = make(server.url);
+    const c = env.client(env.server.url);
     const taken = await c.client.register(a.user().username, password).catch((e: unknown) => e);
     expect(describeError(taken)).toMatchObject({ code: 'CONFLICT' });
     expect(describeError(taken).message.length).toBeGreaterThan(5);
@@ -102,7 +88,7 @@ describe('two clients on a real server', () => {
         expect.objectContaining({ type: 'presence', userId: b.user().id, online: false }),
       ),
     );
-    const b2 = make(server.url);
+    const b2 = env.client(env.server.url);
     await b2.client.login(b.user().username, password);
     await eventually(() =>
       expect(seen.at(-1)).toMatchObject({ type: 'presence', userId: b.user().id, online: true }),
@@ -116,12 +102,14 @@ describe('two clients on a real server', () => {
     await eventually(() => expect(a.client.outbox()[0]?.status).toBe('pending'));
 
     // B deletes the account from elsewhere, without ever receiving the message (a bare tRPC client).
-    const raw = createTRPCClient<AppRouter>({ links: [httpLink({ url: `${server.url}/trpc` })] });
+    const raw = createTRPCClient<AppRouter>({
+      links: [httpLink({ url: `${env.server.url}/trpc` })],
+    });
     const { accessToken } = await raw.auth.login.mutate({ username: b.user().username, password });
     const authed = createTRPCClient<AppRouter>({
       links: [
         httpLink({
-          url: `${server.url}/trpc`,
+          url: `${env.server.url}/trpc`,
           headers: { authorization: `Bearer ${accessToken}` },
         }),
       ],
@@ -142,10 +130,10 @@ describe('two clients on a real server', () => {
   });
 
   it('three clients, one user on two devices: both of B’s devices get the message once; A’s other device sees it without acking', async () => {
-    const a1 = make(server.url);
-    const a2 = make(server.url);
-    const b1 = make(server.url);
-    const b2 = make(server.url);
+    const a1 = env.client(env.server.url);
+    const a2 = env.client(env.server.url);
+    const b1 = env.client(env.server.url);
+    const b2 = env.client(env.server.url);
     const alice = await a1.client.register(username('alice'), password);
     await a2.client.login(alice.username, password);
     const bob = await b1.client.register(username('bob'), password);

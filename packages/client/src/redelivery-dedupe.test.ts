@@ -1,40 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  password,
-  sleep,
-  testClient,
-  username,
-  type TestClient,
-} from './test-clients.js';
-import { startTestProxy, type TestProxy } from './test-proxy.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { describe, expect, it } from 'vitest';
+import { eventually, password, sleep, username } from './test-clients.js';
+import { testEnvironment } from './test-environment.js';
 
-let server: TestServer;
-let proxy: TestProxy;
-const clients: TestClient[] = [];
-
-beforeAll(async () => {
-  server = await startTestServer();
-  proxy = await startTestProxy(server);
-});
-afterAll(async () => {
-  for (const c of clients) c.client.close();
-  await proxy.close();
-  await server.dispose();
-});
+const env = testEnvironment({ proxy: true });
 
 describe('re-pushed messages', () => {
   it('while acks cannot get through, the server pushes again: each message is shown once, every copy re-acked', async () => {
-    const a = testClient(server.url);
-    const b = testClient(proxy.url, { requestTimeoutMs: 500 });
-    clients.push(a, b);
+    const a = env.client(env.server.url);
+    const b = env.client(env.proxy.url, { requestTimeoutMs: 500 });
     await a.client.register(username('alice'), password);
     const bob = await b.client.register(username('bob'), password);
     const conversation = await a.client.api.conversations.open.mutate({ userId: bob.id });
     await eventually(() => expect(b.client.connection().kind).toBe('online'));
 
-    proxy.holdHttp(true); // B's acks (HTTP) hang and time out; its WebSocket still works
+    env.proxy.holdHttp(true); // B's acks (HTTP) hang and time out; its WebSocket still works
     const bodies = ['one', 'two', 'three'];
     for (const body of bodies) a.client.send(conversation.id, body);
     await eventually(() => expect(b.messages().map((m) => m.body)).toEqual(bodies));
@@ -47,7 +26,7 @@ describe('re-pushed messages', () => {
     expect(b.messages().map((m) => m.body)).toEqual(bodies);
     expect(a.client.outbox().map((e) => e.status)).toEqual(['sent', 'sent', 'sent']);
 
-    proxy.holdHttp(false);
+    env.proxy.holdHttp(false);
     await eventually(
       () =>
         expect(a.client.outbox().map((e) => e.status)).toEqual([
