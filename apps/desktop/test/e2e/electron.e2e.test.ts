@@ -27,6 +27,12 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
+if (!binary && process.env.PARLEY_REQUIRE_ELECTRON === '1') {
+  // CI's electron job installs the binary on purpose: a missing one there is a failure, not a skip.
+  throw new Error(
+    'PARLEY_REQUIRE_ELECTRON=1 but the Electron binary is not installed: run `node node_modules/electron/install.js`.',
+  );
+}
 if (!binary) {
   console.warn(
     '[electron e2e] SKIPPED: the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD / allowScripts). ' +
