@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=128
 import { ConfigError } from './server-config.js';
 import { startServer } from './start-server.js';
 

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { serverNodeFlags } from '@parley/server';
 import { parseBenchOptions } from './bench-options.js';
 import { Child } from './child-process.js';
 import type { ChildStats, SeedResult } from './ipc.js';
@@ -145,11 +146,15 @@ async function main() {
   log(`options: ${JSON.stringify(options)}`);
   const serverScript = new URL('./server-child.js', import.meta.url);
   const relayScript = new URL('./relay-child.js', import.meta.url);
-  const profileArgs = options.cpuProf
-    ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir, 'profiles')}`]
-    : [];
+  // The server runs with the node flags it ships with (its start script passes the same).
+  const serverArgs = [
+    ...serverNodeFlags,
+    ...(options.cpuProf
+      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir, 'profiles')}`]
+      : []),
+  ];
 
-  const parley = await Child.start(serverScript, profileArgs);
+  const parley = await Child.start(serverScript, serverArgs);
   const httpUrl = `http://127.0.0.1:${parley.port}`;
   const wsUrl = `ws://127.0.0.1:${parley.port}/trpc`;
   const load = new ParleyLoad(httpUrl, wsUrl);
@@ -258,7 +263,7 @@ async function main() {
       const after = await parley.request<ChildStats>({ cmd: 'stats' });
       const steadyServerCpu = cpuPercent(before, after, steady.result.durationSeconds);
       log(
-        `steady ${options.rate}/s: p50 ${steady.result.latency.p50} p99 ${steady.result.latency.p99} ms, lost ${steady.result.lost}, errors ${steady.result.errors}, server CPU ${steadyServerCpu}%`,
+        `steady ${options.rate}/s: p50 ${steady.result.latency.p50} p99 ${steady.result.latency.p99} ms, not received ${steady.result.lost}, errors ${steady.result.errors}, server CPU ${steadyServerCpu}%`,
       );
       results.steady = {
         ...steady.result,
@@ -275,7 +280,7 @@ async function main() {
   // 5. Seeded queries on a fresh server and database.
   const seedEstimate = 8 + options.seedMessages / 8000 + options.queries * 0.05;
   if (!options.skip.includes('seed') && fits('seeded queries', seedEstimate)) {
-    const seeded = await Child.start(serverScript, profileArgs);
+    const seeded = await Child.start(serverScript, serverArgs);
     try {
       log(`seeding ${options.seedUsers} users and ${options.seedMessages} messages…`);
       const seed = await seeded.request<SeedResult>({

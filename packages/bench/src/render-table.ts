@@ -95,7 +95,7 @@ export function renderTable(input: Record<string, unknown>): string {
         verdict(s.latency.p99 <= 50),
       ],
       [
-        'steady: throughput, errors, lost',
+        'steady: throughput, errors, not received 5 s after the run',
         `${s.throughput} msg/s, ${s.errors}, ${s.lost}`,
         `${s.rate} msg/s, 0, 0 [100/s]`,
         verdict(s.lost === 0 && s.errors === 0 && s.throughput >= 0.95 * s.rate),
