@@ -190,14 +190,16 @@ describe('presence.changes', () => {
       await bob.http.conversations.open.mutate({ userId: alice.id });
       const watch = watchPresence(bob);
       const proxy = await startStallingProxy(test.server.port);
-      const dying = createWSClient({
-        url: `ws://127.0.0.1:${proxy.port}/trpc`,
-        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-        connectionParams: { token: alice.accessToken },
-        retryDelayMs: () => 600_000,
-      });
+      let dying: ReturnType<typeof createWSClient> | null = null;
       try {
         await watch.next((e) => e.type === 'snapshot');
+        // Alice connects only now: had she connected first, the snapshot would already say online.
+        dying = createWSClient({
+          url: `ws://127.0.0.1:${proxy.port}/trpc`,
+          WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+          connectionParams: { token: alice.accessToken },
+          retryDelayMs: () => 600_000,
+        });
         await createTRPCClient<AppRouter>({ links: [wsLink({ client: dying })] }).auth.me.query();
         await watch.next(isPresence(alice.id, true));
         const stalledAt = performance.now();
@@ -209,7 +211,7 @@ describe('presence.changes', () => {
       } finally {
         await watch.stop();
         await proxy.close();
-        await dying.close().catch(() => undefined);
+        await dying?.close().catch(() => undefined);
       }
     },
   );
