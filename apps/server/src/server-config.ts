@@ -80,7 +80,12 @@ const text = (env: NodeJS.ProcessEnv, name: string): string | null => {
 
 /** Reads the environment variables of API.md ("Configuration"); every one is optional. */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
-  const dataDir = resolve(text(env, 'DATA_DIR') ?? './data');
+  // Relative paths are the user's: from the repository root, `npm start` runs this package's script
+  // in apps/server, but npm says where it was invoked (INIT_CWD), and ./data means there.
+  const base = text(env, 'INIT_CWD') ?? process.cwd();
+  const dataDir = resolve(base, text(env, 'DATA_DIR') ?? './data');
+  const logDir = text(env, 'LOG_DIR');
+  const webRoot = text(env, 'WEB_ROOT');
   const databaseUrl = text(env, 'DATABASE_URL');
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(
@@ -108,12 +113,12 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     requestsPerMinute: integer(env, 'REQUESTS_PER_MINUTE', 1000, 1, 1_000_000),
     signupsPerIpPerHour: integer(env, 'SIGNUPS_PER_IP_PER_HOUR', 50, 1, 1_000_000),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
-    logDir: text(env, 'LOG_DIR'),
+    logDir: logDir === null ? null : resolve(base, logDir),
     metricsToken: text(env, 'METRICS_TOKEN'),
     metricsLogIntervalMs: 60_000,
     diskCheckIntervalMs: 60_000,
     diskWarnRatio: 0.8,
-    webRoot: text(env, 'WEB_ROOT') ?? defaultWebRoot,
+    webRoot: webRoot === null ? defaultWebRoot : resolve(base, webRoot),
     maxSocketBufferBytes: 8 * 1024 * 1024,
     connectionParamsTimeoutMs: 5000,
     unauthenticatedSocketTimeoutMs: 30_000,
