@@ -8,13 +8,15 @@ const t = initTRPC.context<Context>().create({
   isDev: false,
 });
 
-/** Domain failures become tRPC errors with the same code; the DomainError stays as the cause. */
+/** A domain failure as the tRPC error with the same code; the DomainError stays as the cause. */
+const fromDomainError = (cause: DomainError) =>
+  new TRPCError({ code: cause.code, message: cause.message, cause });
+
+/** Rethrows a domain failure that a procedure (or a later middleware) ended with. */
 const asTrpcError = <T extends { ok: boolean }>(result: T): T => {
   if (!result.ok && 'error' in result && result.error instanceof TRPCError) {
     const cause = result.error.cause;
-    if (cause instanceof DomainError) {
-      throw new TRPCError({ code: cause.code, message: cause.message, cause });
-    }
+    if (cause instanceof DomainError) throw fromDomainError(cause);
   }
   return result;
 };
@@ -38,13 +40,8 @@ export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
       message: 'Your session has ended. Please log in again.',
     });
   }
-  try {
-    await ctx.services.rateLimits.consumeRequest(auth.userId);
-  } catch (error) {
-    if (error instanceof DomainError) {
-      throw new TRPCError({ code: error.code, message: error.message, cause: error });
-    }
-    throw error;
-  }
+  await ctx.services.rateLimits.consumeRequest(auth.userId).catch((error: unknown) => {
+    throw error instanceof DomainError ? fromDomainError(error) : error;
+  });
   return asTrpcError(await next({ ctx: { auth } }));
 });

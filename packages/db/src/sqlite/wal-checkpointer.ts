@@ -40,7 +40,6 @@ parentPort.on('message', () => {
 export class WalCheckpointer {
   private readonly worker: Worker;
   private readonly stopped: Promise<void>;
-
   private stopping = false;
 
   /** `onFailure`: the checkpointer stopped working; the caller falls back to SQLite's own. */
