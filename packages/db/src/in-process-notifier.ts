@@ -18,4 +18,9 @@ export class InProcessNotifier implements Notifier {
     this.emitter.on(topic, listener);
     return () => this.emitter.off(topic, listener);
   }
+
+  /** One process sees every publish: nothing is ever missed. */
+  onResync(_listener: () => void): () => void {
+    return () => undefined;
+  }
 }

@@ -1,5 +1,6 @@
 export type * from './records.js';
 export type * from './store.js';
+export { InMemoryPresenceLeases } from './in-memory-presence-leases.js';
 export { InProcessNotifier } from './in-process-notifier.js';
 export {
   openSqliteStore,

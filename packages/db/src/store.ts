@@ -171,11 +171,51 @@ export type RateLimiterOptions = {
   blockDuration?: number;
 };
 
-/** Wake-ups across the processes that share one database. */
+/**
+ * Wake-ups across the processes that share one database. Messages are small (ids, never message
+ * text) and may be lost while a listener is disconnected: after such a gap `onResync` listeners
+ * are called, and whoever relies on notifications re-reads the durable state they stand for.
+ */
 export interface Notifier {
+  /** Delivered to this process's subscribers at once and to other processes' after the commit. */
   publish(topic: string, message: string): void;
   subscribe(topic: string, listener: (message: string) => void): () => void;
+  /** Called after notifications may have been missed (the listening connection came back). */
+  onResync(listener: () => void): () => void;
 }
+
+/**
+ * Which server processes hold a live connection of which users: a user is online while any
+ * process holds an unexpired lease on them. A process renews its leases by heartbeat; a process
+ * that dies stops renewing and its leases expire.
+ */
+export interface PresenceLeases {
+  /** Takes or extends this process's lease on each user, until `expiresAt`. */
+  hold(processId: string, userIds: string[], expiresAt: number): Promise<void>;
+  /** Ends this process's lease on each user. */
+  release(processId: string, userIds: string[]): Promise<void>;
+  /** Those of `userIds` with an unexpired lease held by any process. */
+  onlineAmong(userIds: string[], now: number): Promise<Set<string>>;
+  /** Deletes leases expired at `now`; returns the users whose lease was removed (no duplicates). */
+  sweepExpired(now: number): Promise<string[]>;
+}
+
+/** Figures for /metrics and the periodic log line. */
+export type StoreStats = {
+  /** Connections the pool may open (1 for SQLite's single connection). */
+  poolMax: number;
+  /** Pool connections open now. */
+  poolOpen: number;
+  /** Queries running now. */
+  queriesInFlight: number;
+  /** Queries waiting for a free connection. */
+  queriesWaiting: number;
+  /** Delay of the latest cross-process notification, publish to receipt (null: none yet). */
+  notificationLagMs: number | null;
+  /** Read replicas configured, and those usable now (up, and within the lag allowed). */
+  replicasConfigured: number;
+  replicasUsable: number;
+};
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -185,8 +225,12 @@ export interface Store {
   readonly messages: MessageRepository;
   readonly events: EventRepository;
   readonly notifier: Notifier;
+  readonly presenceLeases: PresenceLeases;
   createRateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   /** Size in bytes of the database on disk, for the metrics. */
   sizeBytes(): Promise<number>;
+  /** Resolves once the database answers a trivial query; rejects when it cannot be reached. */
+  ping(): Promise<void>;
+  stats(): StoreStats;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { getTableName } from 'drizzle-orm';
+import { InMemoryPresenceLeases } from '../in-memory-presence-leases.js';
 import { InProcessNotifier } from '../in-process-notifier.js';
 import { EventAppender } from './append-events.js';
 import { TransactionBatcher } from './transaction-batcher.js';
@@ -68,6 +69,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     messages: new SqliteMessageRepository(db, appender, batcher),
     events: new SqliteEventRepository(db, client, appender),
     notifier: new InProcessNotifier(),
+    presenceLeases: new InMemoryPresenceLeases(),
     createRateLimiter(limiter: RateLimiterOptions) {
       return new SqliteRateLimiter(limiter, rateLimitStatements, batcher);
     },
@@ -80,6 +82,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         }
       };
       return Promise.resolve(sizeOf(options.file) + sizeOf(`${options.file}-wal`));
+    },
+    async ping() {
+      client.prepare('SELECT 1').get();
+      return Promise.resolve();
+    },
+    stats() {
+      return {
+        poolMax: 1,
+        poolOpen: client.open ? 1 : 0,
+        queriesInFlight: 0,
+        queriesWaiting: 0,
+        notificationLagMs: null,
+        replicasConfigured: 0,
+        replicasUsable: 0,
+      };
     },
     async close() {
       await checkpointer.stop();
