@@ -7,6 +7,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import sirv from 'sirv';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
+import type { HealthStatus } from './health-check.js';
 import { setSecurityHeaders } from './security-headers.js';
 
 export type HttpHandlerOptions = {
@@ -14,7 +15,8 @@ export type HttpHandlerOptions = {
   origins: AllowedOrigins;
   trustProxy: number;
   webRoot: string;
-  isReady: () => boolean;
+  /** `GET /healthz`: 200 when 'ok', else 503 with the status. */
+  health: () => Promise<HealthStatus>;
   onError: (error: unknown, path: string | undefined) => void;
   /** Extra routes (metrics); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -86,8 +88,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     const path = url.split('?', 1)[0] ?? '/';
 
     if (path === '/healthz') {
-      if (options.isReady()) json(res, 200, { status: 'ok' });
-      else json(res, 503, { status: 'starting' });
+      void options.health().then((status) => json(res, status === 'ok' ? 200 : 503, { status }));
       return;
     }
     if (options.extraRoutes?.(req, res)) return;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createServices, defaultCoreConfig, type Logger, type Services } from '@parley/core';
 import { openSqliteStore, type Store } from '@parley/db';
 import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
+import { createHealthCheck } from './health-check.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
 import { closeLogger, createLogger } from './create-logger.js';
@@ -77,6 +78,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       connectionCount: () => gateway?.connectionCount() ?? 0,
       undeliveredCount: () => store.messages.undeliveredCount(),
       databaseSizeBytes: () => store.sizeBytes(),
+      databaseStats: () => store.stats(),
     },
     dataDir: config.dataDir,
     metricsToken: config.metricsToken,
@@ -123,7 +125,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       origins,
       trustProxy: config.trustProxy,
       webRoot: config.webRoot,
-      isReady: () => ready,
+      health: createHealthCheck({ isReady: () => ready, ping: () => store.ping() }),
       extraRoutes: observability.route,
       onError: (error, path) => log.error({ err: error, path }, 'unexpected error in an HTTP call'),
     }),

@@ -73,6 +73,7 @@ export class MetricsReporter {
       activeConnections: this.sources.connectionCount(),
       queueDepth,
       databaseSizeBytes,
+      database: this.sources.databaseStats(),
       eventLoopDelayP99Ms: round(this.loopDelay.percentile(99) / 1e6),
     };
     this.loopDelay.reset();

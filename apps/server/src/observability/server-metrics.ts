@@ -1,6 +1,7 @@
 import { build, type Histogram as HdrHistogram } from 'hdr-histogram-js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeliveryTelemetry } from '@parley/core';
+import type { StoreStats } from '@parley/db';
 
 /** What the metrics read from the rest of the server when Prometheus scrapes. */
 export type MetricsSources = {
@@ -8,6 +9,8 @@ export type MetricsSources = {
   /** Messages waiting for their recipient (the offline queue). */
   undeliveredCount(): Promise<number>;
   databaseSizeBytes(): Promise<number>;
+  /** The database pool's figures and the cross-process notification lag. */
+  databaseStats(): StoreStats;
 };
 
 export type LatencySnapshot = { count: number; p50: number; p95: number; p99: number; max: number };
@@ -103,6 +106,50 @@ export class ServerMetrics implements DeliveryTelemetry {
         this.set(await sources.databaseSizeBytes());
       },
     });
+    const databaseGauge = (name: string, help: string, read: (stats: StoreStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(sources.databaseStats()));
+        },
+      });
+    databaseGauge(
+      'parley_db_pool_max_connections',
+      'Connections the database pool may open.',
+      (stats) => stats.poolMax,
+    );
+    databaseGauge(
+      'parley_db_pool_open_connections',
+      'Database pool connections open now.',
+      (stats) => stats.poolOpen,
+    );
+    databaseGauge(
+      'parley_db_queries_in_flight',
+      'Database queries running now.',
+      (stats) => stats.queriesInFlight,
+    );
+    databaseGauge(
+      'parley_db_queries_waiting',
+      'Database queries waiting for a free pool connection.',
+      (stats) => stats.queriesWaiting,
+    );
+    databaseGauge(
+      'parley_notification_lag_seconds',
+      'Delay of the latest notification from another server process (0 until one arrives).',
+      (stats) => (stats.notificationLagMs ?? 0) / 1000,
+    );
+    databaseGauge(
+      'parley_db_read_replicas_usable',
+      'Read replicas up and within the allowed lag (of parley_db_read_replicas_configured).',
+      (stats) => stats.replicasUsable,
+    );
+    databaseGauge(
+      'parley_db_read_replicas_configured',
+      'Read replicas configured (DATABASE_READ_URL).',
+      (stats) => stats.replicasConfigured,
+    );
     this.diskUsedRatio = new Gauge({
       name: 'parley_disk_used_ratio',
       help: 'Used fraction (0–1) of the filesystem holding the data directory, checked periodically.',
