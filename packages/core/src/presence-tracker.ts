@@ -185,7 +185,7 @@ export class PresenceTracker {
       this.announce({ userId, online: true, lastSeenAt: this.lastSeen.get(userId) ?? null });
     } else {
       this.online.delete(userId);
-      const lastSeenAt = Math.max(this.lastSeen.get(userId) ?? 0, Date.now());
+      const lastSeenAt = Date.now();
       this.lastSeen.set(userId, lastSeenAt);
       this.announce({ userId, online: false, lastSeenAt });
     }
