@@ -72,12 +72,25 @@ class SharedBus {
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Processes whose lease renewals fail (their database connection is down). */
+const failingHolds = new Set<string>();
+/** Processes whose releases take a while (a busy pool): a hold issued later would finish first. */
+const slowReleases = new Set<string>();
+
 /** One table of leases for all processes; a crashed process's calls no longer reach it. */
 const leasesFor = (bus: SharedBus, name: string, shared: PresenceLeases): PresenceLeases => ({
   hold: (processId, userIds, expiresAt) =>
-    bus.isCrashed(name) ? Promise.resolve() : shared.hold(processId, userIds, expiresAt),
-  release: (processId, userIds) =>
-    bus.isCrashed(name) ? Promise.resolve() : shared.release(processId, userIds),
+    failingHolds.has(name)
+      ? Promise.reject(new Error('connection lost'))
+      : bus.isCrashed(name)
+        ? Promise.resolve()
+        : shared.hold(processId, userIds, expiresAt),
+  release: async (processId, userIds) => {
+    if (slowReleases.has(name)) await sleep(20);
+    if (!bus.isCrashed(name)) await shared.release(processId, userIds);
+  },
   onlineAmong: (userIds, now) => shared.onlineAmong(userIds, now),
   sweepExpired: (now) => (bus.isCrashed(name) ? Promise.resolve([]) : shared.sweepExpired(now)),
 });
@@ -110,6 +123,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 afterEach(async () => {
+  failingHolds.clear();
+  slowReleases.clear();
   await Promise.all(processes.map((services) => services.close()));
   processes = [];
 });
@@ -155,8 +170,6 @@ async function createSession(userId: string): Promise<string> {
   });
   return id;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits for `check` to hold, polling every few ms, for at most `timeoutMs`. */
 async function until(check: () => boolean, timeoutMs = 2000): Promise<number> {
@@ -212,6 +225,7 @@ describe('presence across processes', () => {
 
   it('stays online through a quick disconnect and reconnect, however the lease writes interleave', async () => {
     const { a, b } = await startTwoProcesses();
+    slowReleases.add('a');
     const pauses: Array<() => Promise<unknown>> = [
       () => Promise.resolve(),
       () => new Promise((resolve) => setImmediate(resolve)),
@@ -241,6 +255,7 @@ describe('presence across processes', () => {
       expect(b.presence.isOnline(bob)).toBe(false);
       expect((await leases.onlineAmong([bob], Date.now())).size).toBe(0);
     }
+    slowReleases.delete('a');
   });
 
   it('learns who was online before it started, with one lookup per user not followed yet', async () => {
@@ -304,6 +319,24 @@ describe('presence across processes', () => {
     // Not before the lease could have run out: the last renewal was at most a heartbeat ago.
     expect(after).toBeGreaterThanOrEqual(LEASE_MS - HEARTBEAT_MS - 20);
     expect(transitions(seenByB, alice)).toEqual([true, false]);
+  });
+
+  it('announces its users again when a renewal comes after its leases were swept', async () => {
+    const { a, b } = await startTwoProcesses();
+    const alice = await createUser();
+    const seenByB = recordChanges(b);
+    a.presence.connected(alice);
+    await until(() => b.presence.isOnline(alice));
+    failingHolds.add('a');
+    try {
+      await until(() => !b.presence.isOnline(alice), LEASE_MS + HEARTBEAT_MS * 4 + 500);
+    } finally {
+      failingHolds.delete('a');
+    }
+    // A still has the connection: its next renewal brings the lease back and says so.
+    expect(a.presence.isOnline(alice)).toBe(true);
+    await until(() => b.presence.isOnline(alice), HEARTBEAT_MS * 4 + 500);
+    expect(transitions(seenByB, alice)).toEqual([true, false, true]);
   });
 
   it("gives up its leases when it closes, so the others don't wait for expiry", async () => {
