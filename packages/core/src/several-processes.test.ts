@@ -79,18 +79,28 @@ const failingHolds = new Set<string>();
 /** Processes whose releases take a while (a busy pool): a hold issued later would finish first. */
 const slowReleases = new Set<string>();
 
+let leaseWritesInFlight = 0;
+const counted = async (write: () => Promise<void>) => {
+  leaseWritesInFlight += 1;
+  try {
+    await write();
+  } finally {
+    leaseWritesInFlight -= 1;
+  }
+};
+
 /** One table of leases for all processes; a crashed process's calls no longer reach it. */
 const leasesFor = (bus: SharedBus, name: string, shared: PresenceLeases): PresenceLeases => ({
   hold: (processId, userIds, expiresAt) =>
-    failingHolds.has(name)
-      ? Promise.reject(new Error('connection lost'))
-      : bus.isCrashed(name)
-        ? Promise.resolve()
-        : shared.hold(processId, userIds, expiresAt),
-  release: async (processId, userIds) => {
-    if (slowReleases.has(name)) await sleep(20);
-    if (!bus.isCrashed(name)) await shared.release(processId, userIds);
-  },
+    counted(async () => {
+      if (failingHolds.has(name)) throw new Error('connection lost');
+      if (!bus.isCrashed(name)) await shared.hold(processId, userIds, expiresAt);
+    }),
+  release: (processId, userIds) =>
+    counted(async () => {
+      if (slowReleases.has(name)) await sleep(20);
+      if (!bus.isCrashed(name)) await shared.release(processId, userIds);
+    }),
   onlineAmong: (userIds, now) => shared.onlineAmong(userIds, now),
   sweepExpired: (now) => (bus.isCrashed(name) ? Promise.resolve([]) : shared.sweepExpired(now)),
 });
@@ -181,8 +191,12 @@ async function until(check: () => boolean, timeoutMs = 2000): Promise<number> {
   return performance.now() - started;
 }
 
-/** Lets queued lease writes, notifications and lookups run to the end. */
-const settle = () => sleep(30);
+/** Lets queued lease writes, then the notifications and lookups they cause, run to the end. */
+async function settle(): Promise<void> {
+  await until(() => leaseWritesInFlight === 0);
+  await sleep(30);
+  await until(() => leaseWritesInFlight === 0);
+}
 
 function recordChanges(services: Services): PeerPresence[] {
   const changes: PeerPresence[] = [];
