@@ -46,6 +46,7 @@ export class PgUserRepository implements UserRepository {
   }
 
   async findLiveByUsername(username: string): Promise<UserRecord | null> {
+    if (username.includes('\0')) return null; // PostgreSQL text cannot hold NUL: no such name
     const rows = await this.pool.run((db) =>
       db
         .select(userColumns)
@@ -56,6 +57,7 @@ export class PgUserRepository implements UserRepository {
   }
 
   async searchByPrefix(prefix: string, excludeId: string, limit: number): Promise<UserRecord[]> {
+    if (prefix.includes('\0')) return []; // PostgreSQL text cannot hold NUL: no such name
     const key = prefix.toLowerCase();
     return this.reads.run((db) =>
       db

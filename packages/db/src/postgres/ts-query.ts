@@ -12,7 +12,8 @@ export const tsQueryLiteral = (text: string): string =>
  * Null when there is no word.
  */
 export function bodyTsQuery(words: string[]): string | null {
-  const present = words.filter((word) => word.length > 0);
+  // NUL cannot reach PostgreSQL in text, nor occur in a stored body.
+  const present = words.map((word) => word.replaceAll('\0', '')).filter((word) => word.length > 0);
   if (present.length === 0) return null;
   return present
     .map((word, index) => `${tsQueryLiteral(word)}:${index === present.length - 1 ? '*' : ''}D`)

@@ -4,7 +4,10 @@
  * restricts the match to their conversations inside the index lookup.
  */
 export function ftsMatchExpression(words: string[], ownerId: string): string | null {
-  const safe = words.map((word) => word.replace(/"/g, '""')).filter((word) => word.length > 0);
+  // FTS5 ends a string at NUL ("unterminated string"), and no body word contains one.
+  const safe = words
+    .map((word) => word.replaceAll('\0', '').replace(/"/g, '""'))
+    .filter((word) => word.length > 0);
   if (safe.length === 0) return null;
   const phrases = safe.map(
     (word, index) => `body:"${word}"${index === safe.length - 1 ? '*' : ''}`,
