@@ -76,7 +76,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   };
 
   try {
-    await migratePostgres(primary);
+    await migratePostgres(primary, options.url);
     await Promise.all([notifier.start(), reads.ready()]);
   } catch (error) {
     await close();

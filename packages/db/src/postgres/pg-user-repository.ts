@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { DELETED_USER_NAME } from '@parley/protocol';
 import type { UserRecord } from '../records.js';
 import { statusEvent } from '../status-event.js';
