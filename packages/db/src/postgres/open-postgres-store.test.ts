@@ -178,13 +178,20 @@ describe.skipIf(!pg.available)('openPostgresStore', () => {
     expect(errors).toEqual([]);
   });
 
-  it('rejects ping while the server cannot be reached, and recovers when it can', async () => {
+  it('rejects ping while the server cannot be reached, and recovers (pool and listener) when it can', async () => {
     const target = new URL(url);
     const proxy = new CuttableProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     const viaProxy = new URL(url);
     viaProxy.port = String(proxy.port);
-    const store: Store = await openPostgresStore({ url: viaProxy.toString(), poolSize: 2 });
+    const errors: string[] = [];
+    const store: Store = await openPostgresStore({
+      url: viaProxy.toString(),
+      poolSize: 2,
+      onBackgroundError: (message) => errors.push(message),
+    });
+    let resyncs = 0;
+    store.notifier.onResync(() => (resyncs += 1));
     try {
       await store.ping();
       await proxy.cut();
@@ -192,6 +199,10 @@ describe.skipIf(!pg.available)('openPostgresStore', () => {
       await expect(store.ping()).rejects.toThrow();
       await expect(store.users.findById('x')).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(5000);
+      // A publish that cannot reach the database does not throw; it is reported, and a resync due.
+      expect(() => store.notifier.publish('user:x', '1')).not.toThrow();
+      await waitFor(() => errors.length === 1 && resyncs >= 1);
+      const resyncsWhileDown = resyncs;
       await proxy.start(); // same port again
       await waitFor(async () =>
         store.ping().then(
@@ -200,11 +211,13 @@ describe.skipIf(!pg.available)('openPostgresStore', () => {
         ),
       );
       expect(await store.users.findById('x')).toBeNull();
+      // The listening connection came back too: its listeners are told to re-read.
+      await waitFor(() => resyncs > resyncsWhileDown);
     } finally {
       await store.close();
       await proxy.cut();
     }
-  });
+  }, 30_000);
 
   it('reads from usable replicas and skips one that cannot be reached', async () => {
     // "Replicas" here are more connections to the primary (lag 0) and a closed port.

@@ -35,6 +35,7 @@ export type PostgresStoreOptions = {
 };
 
 const pingTimeoutMs = 2000;
+const replicaFirstCheckMs = 1000;
 
 /**
  * Opens the PostgreSQL store: the primary's pool, migrated (safe when several processes start at
@@ -77,7 +78,8 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   try {
     await migratePostgres(primary, options.url);
-    await Promise.all([notifier.start(), reads.ready()]);
+    // A replica that is slow to answer does not hold up the start: reads use the primary meanwhile.
+    await Promise.all([notifier.start(), reads.ready(replicaFirstCheckMs)]);
   } catch (error) {
     await close();
     throw error;

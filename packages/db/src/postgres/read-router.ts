@@ -44,9 +44,17 @@ export class ReadRouter {
     this.timer?.unref();
   }
 
-  /** Resolves once every replica has been checked once (so the first reads can use them). */
-  async ready(): Promise<void> {
-    await Promise.all(this.replicas.map((replica) => this.check(replica)));
+  /**
+   * Resolves once every replica has been checked once (so the first reads can use them), or after
+   * `timeoutMs`, whichever comes first.
+   */
+  async ready(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.replicas.map((replica) => this.check(replica))),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   async run<T>(work: (db: PgExecutor) => Promise<T>): Promise<T> {
