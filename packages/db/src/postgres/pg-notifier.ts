@@ -133,10 +133,21 @@ export class PgNotifier implements Notifier {
     }
     if (envelope.o === this.options.processId || typeof envelope.c !== 'string') return;
     this.lastLagMs = Math.max(0, Date.now() - envelope.t);
-    this.local.emit(envelope.c, envelope.m);
+    this.guarded(() => this.local.emit(envelope.c, envelope.m));
   }
 
   private emitResync(): void {
-    this.resync.emit('resync');
+    this.guarded(() => this.resync.emit('resync'));
+  }
+
+  /** Runs listeners from postgres.js callbacks, where a throw would break the connection. */
+  private guarded(emit: () => void): void {
+    try {
+      emit();
+    } catch (error) {
+      this.options.onBackgroundError?.(
+        `a notification listener failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 }
