@@ -8,6 +8,7 @@ import sirv from 'sirv';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
 import { setSecurityHeaders } from './security-headers.js';
+import { setWebClientCacheHeaders } from './web-client-cache.js';
 
 export type HttpHandlerOptions = {
   services: Services;
@@ -75,9 +76,13 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     ? sirv(options.webRoot, {
         single: true,
         etag: true,
-        gzip: false,
-        brotli: false,
-        setHeaders: setSecurityHeaders,
+        // The build writes .br and .gz beside each file: sent as they are, to browsers that accept them.
+        gzip: true,
+        brotli: true,
+        setHeaders: (res, pathname) => {
+          setSecurityHeaders(res);
+          setWebClientCacheHeaders(res, pathname);
+        },
       })
     : null;
 
