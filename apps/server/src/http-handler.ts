@@ -9,6 +9,7 @@ import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
 import type { HealthStatus } from './health-check.js';
 import { setSecurityHeaders } from './security-headers.js';
+import { setWebClientCacheHeaders } from './web-client-cache.js';
 
 export type HttpHandlerOptions = {
   services: Services;
@@ -94,9 +95,13 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     ? sirv(options.webRoot, {
         single: true,
         etag: true,
-        gzip: false,
-        brotli: false,
-        setHeaders: setSecurityHeaders,
+        // The build writes .br and .gz beside each file: sent as they are, to browsers that accept them.
+        gzip: true,
+        brotli: true,
+        setHeaders: (res, pathname) => {
+          setSecurityHeaders(res);
+          setWebClientCacheHeaders(res, pathname);
+        },
       })
     : null;
 
