@@ -3,11 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServices, defaultCoreConfig, type Logger, type Services } from '@parley/core';
-import { openSqliteStore, type Store } from '@parley/db';
+import type { Store } from '@parley/db';
 import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
 import { createHealthCheck } from './health-check.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
+import { openStore } from './open-store.js';
 import { closeLogger, createLogger } from './create-logger.js';
 import type { ReadFilesystem } from './observability/disk-check.js';
 import { ErrorAggregator } from './observability/error-aggregator.js';
@@ -60,16 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       { bcryptCost: config.bcryptCost },
       'BCRYPT_COST below 10: for tests and benchmarks only',
     );
-  if (config.databaseUrl !== null) {
-    throw new Error(
-      'PostgreSQL (DATABASE_URL) is not supported by this build yet; unset it to use the embedded SQLite.',
-    );
-  }
-
-  const store = openSqliteStore({
-    file: join(config.dataDir, 'parley.db'),
-    onBackgroundError: (message) => log.error({ event: 'database-background' }, message),
-  });
+  const store = await openStore(config, log);
   let gateway: WebSocketGateway | null = null;
   const observability = createObservability({
     log,
