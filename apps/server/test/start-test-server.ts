@@ -16,13 +16,17 @@ export async function temporaryDatabase(): Promise<{ url: string; drop(): Promis
   return createTemporaryPostgresDatabase(baseUrl);
 }
 
-export type TestServer = {
-  /** The running server; replaced by restart(). */
-  server: RunningServer;
+/** Where a server answers: what the test clients need, whether it runs in this process or another. */
+export type ServerEndpoint = {
   /** http://127.0.0.1:PORT */
   url: string;
   /** ws://127.0.0.1:PORT/trpc */
   wsUrl: string;
+};
+
+export type TestServer = ServerEndpoint & {
+  /** The running server; replaced by restart(). */
+  server: RunningServer;
   dataDir: string;
   /** The PostgreSQL database's URL, or null on SQLite. */
   databaseUrl: string | null;
