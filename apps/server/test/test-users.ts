@@ -38,6 +38,8 @@ export type TrackedEvent = { id: string; event: ChatEvent };
 
 export type EventRecorder = {
   events: TrackedEvent[];
+  /** Message ids whose acknowledgement the server confirmed (with `acknowledge`). */
+  acknowledged: Set<string>;
   socket: WsTestClient;
   /** Resolves when the server has started the subscription: events from then on are streamed. */
   started: Promise<void>;
@@ -65,6 +67,7 @@ export function recordEvents(
   const events: TrackedEvent[] = [];
   const waiters = new Set<() => void>();
   const unacknowledged: string[] = [];
+  const acknowledged = new Set<string>();
   let ackTimer: ReturnType<typeof setTimeout> | null = null;
   const acknowledgeSoon = () => {
     ackTimer ??= setTimeout(() => {
@@ -72,7 +75,10 @@ export function recordEvents(
       const messageIds = unacknowledged.splice(0, 500);
       if (unacknowledged.length > 0) acknowledgeSoon();
       // A socket closed meanwhile loses the ack: the server pushes those messages again.
-      socket.client.messages.ack.mutate({ messageIds }).catch(() => undefined);
+      socket.client.messages.ack.mutate({ messageIds }).then(
+        ({ delivered }) => delivered.forEach((id) => acknowledged.add(id)),
+        () => undefined,
+      );
     }, 10);
   };
   let markStarted: () => void = () => undefined;
@@ -94,6 +100,7 @@ export function recordEvents(
   );
   return {
     events,
+    acknowledged,
     socket,
     started,
     waitFor(predicate, timeoutMs = 5000) {
