@@ -9,7 +9,7 @@ const serverPackages = ['@parley/db', '@parley/core', '@parley/api', '@parley/se
 const databaseDrivers = ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'postgres'];
 
 /**
- * The dependency direction of ARCHITECTURE.md:
+ * The dependency direction of docs/architecture.md:
  *   protocol ← db ← core ← api ← apps/server, and protocol ← client ← apps/desktop.
  * Each layer lists what it must not import; drizzle and the database drivers stay inside packages/db.
  */
@@ -52,7 +52,7 @@ export function configFor(layer, tsconfigRootDir) {
             patterns: [
               ...forbidden.map((name) => ({
                 group: [name, `${name}/*`],
-                message: `ARCHITECTURE.md: the ${layer} layer must not depend on ${name}.`,
+                message: `docs/architecture.md: the ${layer} layer must not depend on ${name}.`,
               })),
               ...typeOnly.map((name) => ({
                 group: [name],

@@ -21,7 +21,7 @@ describe('loadServerConfig', () => {
     );
   });
 
-  it('has the defaults of API.md', () => {
+  it('has the defaults of docs/api.md', () => {
     const config = loadServerConfig({});
     expect(config).toMatchObject({
       port: 3000,

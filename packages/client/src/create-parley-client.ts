@@ -21,7 +21,7 @@ import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
 import { timeoutLink } from './timeout-link.js';
 
-/** The WebSocket close code of an expired or revoked access token (API.md, "Transport"). */
+/** The WebSocket close code of an expired or revoked access token (docs/api.md, "WebSocket close codes"). */
 export const TOKEN_REJECTED_CLOSE_CODE = 4001;
 
 function authorization(op: Operation | undefined): HTTPHeaders {

@@ -39,7 +39,7 @@ export interface ParleyClientStats {
 }
 
 export interface ParleyClient {
-  /** Every procedure of API.md, typed; HTTP with the access token for queries and mutations, WebSocket for subscriptions. */
+  /** Every procedure of docs/api.md, typed; HTTP with the access token for queries and mutations, WebSocket for subscriptions. */
   api: TRPCClient<AppRouter>;
   /** The signed-in user, or null. */
   user(): User | null;

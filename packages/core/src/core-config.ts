@@ -25,6 +25,14 @@ export type CoreConfig = {
   redeliveryInitialMs: number;
   /** @default 60000 */
   redeliveryMaxMs: number;
+  /**
+   * How long a process's claim that a user is connected to it lasts without renewal: when a server
+   * process dies, its users stop counting as online after at most this (announced at the next
+   * heartbeat of a surviving process: lease + heartbeat ≤ 30 s). @default 20000
+   */
+  presenceLeaseMs: number;
+  /** How often a process renews its presence leases and sweeps expired ones. @default 5000 */
+  presenceHeartbeatMs: number;
 };
 
 export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
@@ -41,4 +49,6 @@ export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
   signupsPerIpPerHour: 50,
   redeliveryInitialMs: 2000,
   redeliveryMaxMs: 60000,
+  presenceLeaseMs: 20_000,
+  presenceHeartbeatMs: 5_000,
 });

@@ -2,7 +2,7 @@ import { Match, Switch } from 'solid-js';
 import type { ItemStatus } from '../stores/messages-store';
 import { CheckIcon, ClockIcon, WarningIcon } from './icons';
 
-/** Accessible names of each delivery state (API.md: a clock for pending/sent, a check for delivered). */
+/** Accessible names of each delivery state (docs/api.md: a clock for pending/sent, a check for delivered). */
 export const statusLabels: Record<ItemStatus, string> = {
   sending: 'Sending',
   pending: 'Pending: waiting for the recipient',
