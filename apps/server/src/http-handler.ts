@@ -17,6 +17,8 @@ export type HttpHandlerOptions = {
   webRoot: string;
   /** `GET /healthz`: 200 when 'ok', else 503 with the status. */
   health: () => Promise<HealthStatus>;
+  /** The public keys of access tokens as a JWKS; null when they are HS256 (nothing to publish). */
+  jwks: object | null;
   onError: (error: unknown, path: string | undefined) => void;
   /** Extra routes (metrics); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -53,7 +55,22 @@ const payloadTooLarge = (url: string, path: string) => {
   return isBatch ? procedures.map((procedure) => error(procedure)) : error(procedures[0]);
 };
 
-/** One listener for every HTTP route: /healthz, /trpc/*, and the web client at /. */
+const JWKS_PATH = '/.well-known/jwks.json';
+
+/** Public keys only, for any origin: other services verify access tokens with them. */
+function serveJwks(res: ServerResponse, jwks: object | null) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  if (jwks === null) {
+    json(res, 404, {
+      error: { message: 'Access tokens are signed with a shared secret (HS256): no public keys.' },
+    });
+    return;
+  }
+  res.setHeader('Cache-Control', 'public, max-age=300');
+  json(res, 200, jwks);
+}
+
+/** One listener for every HTTP route: /healthz, /.well-known/jwks.json, /trpc/*, and the web client at /. */
 export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
   const { services, origins, trustProxy } = options;
   const trpc = createHTTPHandler({
@@ -89,6 +106,10 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
 
     if (path === '/healthz') {
       void options.health().then((status) => json(res, status === 'ok' ? 200 : 503, { status }));
+      return;
+    }
+    if (path === JWKS_PATH) {
+      serveJwks(res, options.jwks);
       return;
     }
     if (options.extraRoutes?.(req, res)) return;

@@ -4,7 +4,11 @@ import { openPostgresStore, openSqliteStore, type Store } from '@parley/db';
 import type { ServerConfig } from './server-config.js';
 
 /** The embedded SQLite file in the data directory, or PostgreSQL when DATABASE_URL is set. */
-export async function openStore(config: ServerConfig, log: Logger): Promise<Store> {
+export async function openStore(
+  config: ServerConfig,
+  log: Logger,
+  processId: string,
+): Promise<Store> {
   const onBackgroundError = (message: string) =>
     log.error({ event: 'database-background' }, message);
   if (config.databaseUrl === null) {
@@ -15,6 +19,7 @@ export async function openStore(config: ServerConfig, log: Logger): Promise<Stor
     poolSize: config.databasePoolSize,
     readUrls: config.databaseReadUrls,
     readMaxLagMs: config.databaseReadMaxLagMs,
+    processId,
     onBackgroundError,
   });
 }

@@ -1,6 +1,13 @@
+import type { AccessTokenKeys } from './access-token-keys.js';
+
 export type CoreConfig = {
-  /** HS256 key for access tokens (32 random bytes). */
+  /**
+   * The shared secret (at least 32 bytes): the HS256 key of access tokens when no asymmetric keys
+   * are set, and always the key refresh tokens are derived from. Every process needs the same one.
+   */
   jwtSecret: Uint8Array;
+  /** Asymmetric access-token keys (EdDSA or RS256, `kid` in the header). @default null: HS256 */
+  accessTokenKeys: AccessTokenKeys | null;
   /** @default 'parley' */
   issuer: string;
   /** @default 'parley-clients' */
@@ -37,6 +44,7 @@ export type CoreConfig = {
 
 export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
   jwtSecret,
+  accessTokenKeys: null,
   issuer: 'parley',
   audience: 'parley-clients',
   accessTokenTtlSeconds: 3600,
