@@ -13,7 +13,7 @@ export const testDialect: 'sqlite' | 'postgres' =
 export async function temporaryDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const baseUrl = process.env.PARLEY_TEST_DATABASE_URL;
   if (!baseUrl) throw new Error('PARLEY_TEST_DATABASE_URL is not set for the postgres project.');
-  return createTemporaryPostgresDatabase(baseUrl);
+  return createTemporaryPostgresDatabase(baseUrl, { synchronousCommit: false });
 }
 
 /** Where a server answers: what the test clients need, whether it runs in this process or another. */
