@@ -30,7 +30,7 @@ CREATE TABLE "messages" (
 	"delivered_at" bigint,
 	"deleted_at" bigint,
 	"is_anonymized" boolean DEFAULT false NOT NULL,
-	"search" "tsvector" GENERATED ALWAYS AS (setweight(array_to_tsvector(array_remove(ARRAY[recipient_id, sender_id], NULL)), 'A') || setweight(to_tsvector('parley_search'::regconfig, body), 'D')) STORED NOT NULL
+	"search" "tsvector" GENERATED ALWAYS AS (setweight(array_to_tsvector(array_remove(ARRAY[recipient_id, sender_id], NULL)), 'A') || setweight(to_tsvector('parley_search'::regconfig, regexp_replace(body, '[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+', ' ', 'g')), 'D')) STORED NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "presence_leases" (

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,11 +12,12 @@ import {
   type Logger,
   type Services,
 } from '@parley/core';
-import { openSqliteStore, type Store } from '@parley/db';
+import type { Store } from '@parley/db';
 import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
 import { createHealthCheck } from './health-check.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
+import { openStore } from './open-store.js';
 import { closeLogger, createLogger } from './create-logger.js';
 import type { ReadFilesystem } from './observability/disk-check.js';
 import { ErrorAggregator } from './observability/error-aggregator.js';
@@ -82,16 +84,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       'access tokens are signed with an asymmetric key',
     );
   }
-  if (config.databaseUrl !== null) {
-    throw new Error(
-      'PostgreSQL (DATABASE_URL) is not supported by this build yet; unset it to use the embedded SQLite.',
-    );
-  }
-
-  const store = openSqliteStore({
-    file: join(config.dataDir, 'parley.db'),
-    onBackgroundError: (message) => log.error({ event: 'database-background' }, message),
-  });
+  const processId = randomUUID();
+  const store = await openStore(config, log, processId);
   let gateway: WebSocketGateway | null = null;
   const observability = createObservability({
     log,
@@ -112,6 +106,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   });
   const services = createServices({
     store,
+    processId,
     log,
     telemetry: observability.telemetry,
     config: {

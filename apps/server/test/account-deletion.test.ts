@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRONG_PASSWORD, errorOf, httpClient, wsClient } from './clients.js';
-import { startTestServer, type TestServer } from './start-test-server.js';
+import { startTestServer, testDialect, type TestServer } from './start-test-server.js';
 import { recordEvents, registerUser } from './test-users.js';
 
 let test: TestServer;
@@ -124,7 +124,9 @@ describe('account.delete', () => {
       userId: reader.id,
     });
     const sends = [];
-    for (let i = 0; i < 20_000; i++) {
+    // PostgreSQL commits one recipient's messages one at a time (their event-log head row): fewer.
+    const total = testDialect === 'postgres' ? 4000 : 20_000;
+    for (let i = 0; i < total; i++) {
       sends.push(
         test.server.store.messages.send({
           conversationId,
@@ -151,7 +153,7 @@ describe('account.delete', () => {
     }, 5);
     await prolific.http.account.delete.mutate({ password: STRONG_PASSWORD });
     clearInterval(probe);
-    console.log(`deleting 20,000 messages: longest event-loop stall ${longest.toFixed(1)} ms`);
+    console.log(`deleting ${total} messages: longest event-loop stall ${longest.toFixed(1)} ms`);
 
     const page = await reader.http.messages.history.query({ conversationId, limit: 100 });
     expect(page.messages.every((message) => message.anonymized && message.senderId === null)).toBe(

@@ -10,7 +10,7 @@ import {
   type TRPCClient,
 } from '@trpc/client';
 import { WebSocket } from 'ws';
-import type { TestServer } from './start-test-server.js';
+import type { ServerEndpoint } from './start-test-server.js';
 
 export type ApiClient = TRPCClient<AppRouter>;
 export type ApiError = TRPCClientError<AppRouter>;
@@ -98,7 +98,7 @@ export type HttpClientOptions = {
 };
 
 /** The real tRPC client over real HTTP (httpLink: one request per call). */
-export function httpClient(test: TestServer, options: HttpClientOptions = {}): ApiClient {
+export function httpClient(test: ServerEndpoint, options: HttpClientOptions = {}): ApiClient {
   return createTRPCClient<AppRouter>({
     links: [
       httpLink({
@@ -128,7 +128,7 @@ export type WsTestClient = {
 };
 
 /** The real tRPC client over a real WebSocket, the token sent as connectionParams. */
-export function wsClient(test: TestServer, token: string | null = null): WsTestClient {
+export function wsClient(test: ServerEndpoint, token: string | null = null): WsTestClient {
   const closeCodes: number[] = [];
   const closeWaiters: Array<(code: number) => void> = [];
   let markOpen: () => void = () => undefined;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from './clients.js';
-import { startTestServer, type TestServer } from './start-test-server.js';
+import { startTestServer, testDialect, type TestServer } from './start-test-server.js';
 import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
 
 let test: TestServer;
@@ -185,7 +185,10 @@ describe('delivery', () => {
 });
 
 describe('messages.history', () => {
-  it('pages 10,000 messages back to the start in order, without gaps or repeats', async () => {
+  // PostgreSQL commits a conversation's sends one at a time (see the send's row lock): fewer there.
+  const total = testDialect === 'postgres' ? 3000 : 10_000;
+
+  it(`pages ${total} messages back to the start in order, without gaps or repeats`, async () => {
     const [carol, dave] = await Promise.all([
       registerUser(test, 'carol'),
       registerUser(test, 'dave'),
@@ -193,7 +196,7 @@ describe('messages.history', () => {
     const { id } = await carol.http.conversations.open.mutate({ userId: dave.id });
     const store = test.server.store;
     const sentIds: string[] = [];
-    for (let i = 0; i < 10_000; i++) {
+    for (let i = 0; i < total; i++) {
       const result = await store.messages.send({
         conversationId: id,
         clientId: randomUUID(),
@@ -225,12 +228,12 @@ describe('messages.history', () => {
       before = page.nextBefore;
       pages++;
     } while (before !== null && pages < 200);
-    expect(pages).toBe(100);
+    expect(pages).toBe(total / 100);
     expect(seen).toEqual(sentIds);
 
     const latest = await carol.http.messages.history.query({ conversationId: id });
     expect(latest.messages).toHaveLength(50);
-    expect(latest.messages.at(-1)?.body).toBe('message 9999');
+    expect(latest.messages.at(-1)?.body).toBe(`message ${total - 1}`);
     const limitError = await errorOf(
       carol.http.messages.history.query({ conversationId: id, limit: 101 }),
     );

@@ -4,6 +4,7 @@ import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { wsClient, type WsTestClient } from './clients.js';
+import { watchPresence } from './presence-watch.js';
 import { startTestServer, type TestServer } from './start-test-server.js';
 import { startStallingProxy } from './stalling-proxy.js';
 import { registerUser, type TestUser } from './test-users.js';
@@ -14,57 +15,6 @@ beforeAll(async () => {
   test = await startTestServer({ requestsPerMinute: 100_000 });
 });
 afterAll(() => test.dispose());
-
-type PresenceWatch = {
-  events: PresenceEvent[];
-  next(
-    predicate: (event: PresenceEvent) => boolean,
-    timeoutMs?: number,
-  ): Promise<{ event: PresenceEvent; afterMs: number }>;
-  stop(): Promise<void>;
-};
-
-/** B's view: presence.changes over a real WebSocket. */
-function watchPresence(viewer: TestUser): PresenceWatch {
-  const socket: WsTestClient = wsClient(test, viewer.accessToken);
-  const events: PresenceEvent[] = [];
-  const waiters = new Set<(event: PresenceEvent) => void>();
-  const subscription = socket.client.presence.changes.subscribe(undefined, {
-    onData: (event) => {
-      events.push(event);
-      for (const waiter of waiters) waiter(event);
-    },
-  });
-  return {
-    events,
-    next(predicate, timeoutMs = 5000) {
-      const since = performance.now();
-      return new Promise((resolve, reject) => {
-        const existing = events.find(predicate);
-        if (existing) return resolve({ event: existing, afterMs: 0 });
-        const waiter = (event: PresenceEvent) => {
-          if (!predicate(event)) return;
-          waiters.delete(waiter);
-          clearTimeout(timer);
-          resolve({ event, afterMs: performance.now() - since });
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(
-            new Error(
-              `no matching presence event within ${timeoutMs} ms: ${JSON.stringify(events)}`,
-            ),
-          );
-        }, timeoutMs);
-        waiters.add(waiter);
-      });
-    },
-    async stop() {
-      subscription.unsubscribe();
-      await socket.close();
-    },
-  };
-}
 
 const isPresence = (userId: string, online: boolean) => (event: PresenceEvent) =>
   event.type === 'presence' && event.userId === userId && event.online === online;
@@ -86,7 +36,7 @@ describe('presence.changes', () => {
     await bob.http.conversations.open.mutate({ userId: alice.id });
     await bob.http.conversations.open.mutate({ userId: carol.id });
     const aliceSocket = await connect(alice);
-    const watch = watchPresence(bob);
+    const watch = watchPresence(test, bob);
     try {
       const { event } = await watch.next((e) => e.type === 'snapshot');
       expect(
@@ -107,7 +57,7 @@ describe('presence.changes', () => {
   it('shows a peer online within 1 s of the first connection and offline within 1 s of the last', async () => {
     const [alice, bob] = await Promise.all([registerUser(test, 'a'), registerUser(test, 'b')]);
     await bob.http.conversations.open.mutate({ userId: alice.id });
-    const watch = watchPresence(bob);
+    const watch = watchPresence(test, bob);
     try {
       await watch.next((e) => e.type === 'snapshot');
       const first = await connect(alice);
@@ -139,8 +89,8 @@ describe('presence.changes', () => {
 
   it('includes a peer gained by a new conversation at once, on both sides', async () => {
     const [alice, bob] = await Promise.all([registerUser(test, 'a'), registerUser(test, 'b')]);
-    const watchBob = watchPresence(bob);
-    const watchAlice = watchPresence(alice);
+    const watchBob = watchPresence(test, bob);
+    const watchAlice = watchPresence(test, alice);
     try {
       await watchBob.next((e) => e.type === 'snapshot');
       await watchAlice.next((e) => e.type === 'snapshot');
@@ -152,7 +102,7 @@ describe('presence.changes', () => {
       await watchBob.stop();
       await watchAlice.stop();
     }
-    const after = watchPresence(alice);
+    const after = watchPresence(test, alice);
     try {
       const { event } = await after.next((e) => e.type === 'snapshot');
       expect(event.type === 'snapshot' && event.peers.map((peer) => peer.userId)).toEqual([bob.id]);
@@ -171,7 +121,7 @@ describe('presence.changes', () => {
       .not.toBeNull();
     const seen = (await bob.http.conversations.list.query())[0]!.peer.lastSeenAt;
     await test.restart();
-    const watch = watchPresence(bob);
+    const watch = watchPresence(test, bob);
     try {
       const { event } = await watch.next((e) => e.type === 'snapshot');
       expect(event.type === 'snapshot' && event.peers).toEqual([
@@ -188,7 +138,7 @@ describe('presence.changes', () => {
     async () => {
       const [alice, bob] = await Promise.all([registerUser(test, 'a'), registerUser(test, 'b')]);
       await bob.http.conversations.open.mutate({ userId: alice.id });
-      const watch = watchPresence(bob);
+      const watch = watchPresence(test, bob);
       const proxy = await startStallingProxy(test.server.port);
       let dying: ReturnType<typeof createWSClient> | null = null;
       try {

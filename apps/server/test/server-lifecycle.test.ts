@@ -15,7 +15,7 @@ import {
   signJwt,
   wsClient,
 } from './clients.js';
-import { startTestServer } from './start-test-server.js';
+import { startTestServer, testDialect } from './start-test-server.js';
 
 // What must hold across the server's life: the data directory and its secret, sessions and
 // revocations across restarts, and what the logs say (and never say).
@@ -41,7 +41,10 @@ describe('the data directory and the JWT secret', () => {
     const dataDir = join(await tempRoot(), 'not', 'yet', 'there');
     const test = await start({ dataDir, jwtSecret: null });
 
-    expect((await stat(join(dataDir, 'parley.db'))).isFile()).toBe(true);
+    // The embedded database lives there; with PostgreSQL nothing but the secret and logs does.
+    const databaseFile = stat(join(dataDir, 'parley.db'));
+    if (testDialect === 'sqlite') expect((await databaseFile).isFile()).toBe(true);
+    else await expect(databaseFile).rejects.toMatchObject({ code: 'ENOENT' });
     // Only the server's user may enter it: the database holds password hashes and messages.
     expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     const secretFile = join(dataDir, 'jwt-secret');

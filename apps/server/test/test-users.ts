@@ -7,7 +7,7 @@ import {
   type ApiClient,
   type WsTestClient,
 } from './clients.js';
-import type { TestServer } from './start-test-server.js';
+import type { ServerEndpoint } from './start-test-server.js';
 
 export type TestUser = {
   id: string;
@@ -19,7 +19,7 @@ export type TestUser = {
 };
 
 /** Registers a fresh account and returns it with an HTTP client that carries its token. */
-export async function registerUser(test: TestServer, prefix = 'user'): Promise<TestUser> {
+export async function registerUser(test: ServerEndpoint, prefix = 'user'): Promise<TestUser> {
   const username = newUsername(prefix);
   const result = await httpClient(test).auth.register.mutate({
     username,
@@ -38,6 +38,8 @@ export type TrackedEvent = { id: string; event: ChatEvent };
 
 export type EventRecorder = {
   events: TrackedEvent[];
+  /** Message ids whose acknowledgement the server confirmed (with `acknowledge`). */
+  acknowledged: Set<string>;
   socket: WsTestClient;
   /** Resolves when the server has started the subscription: events from then on are streamed. */
   started: Promise<void>;
@@ -49,15 +51,36 @@ export type EventRecorder = {
   stop(): Promise<void>;
 };
 
+export type RecordOptions = {
+  /** Acknowledge incoming messages as they arrive (batched), as a real client does. */
+  acknowledge?: boolean;
+};
+
 /** Subscribes to messages.events over a real WebSocket and records every tracked event. */
 export function recordEvents(
-  test: TestServer,
+  test: ServerEndpoint,
   user: TestUser,
   lastEventId?: string,
+  options: RecordOptions = {},
 ): EventRecorder {
   const socket = wsClient(test, user.accessToken);
   const events: TrackedEvent[] = [];
   const waiters = new Set<() => void>();
+  const unacknowledged: string[] = [];
+  const acknowledged = new Set<string>();
+  let ackTimer: ReturnType<typeof setTimeout> | null = null;
+  const acknowledgeSoon = () => {
+    ackTimer ??= setTimeout(() => {
+      ackTimer = null;
+      const messageIds = unacknowledged.splice(0, 500);
+      if (unacknowledged.length > 0) acknowledgeSoon();
+      // A socket closed meanwhile loses the ack: the server pushes those messages again.
+      socket.client.messages.ack.mutate({ messageIds }).then(
+        ({ delivered }) => delivered.forEach((id) => acknowledged.add(id)),
+        () => undefined,
+      );
+    }, 10);
+  };
   let markStarted: () => void = () => undefined;
   const started = new Promise<void>((resolve) => (markStarted = resolve));
   const subscription = socket.client.messages.events.subscribe(
@@ -66,12 +89,18 @@ export function recordEvents(
       onStarted: () => markStarted(),
       onData: (tracked) => {
         events.push({ id: tracked.id, event: tracked.data });
+        const event = tracked.data;
+        if (options.acknowledge && event.type === 'message' && event.message.senderId !== user.id) {
+          unacknowledged.push(event.message.id);
+          acknowledgeSoon();
+        }
         for (const waiter of waiters) waiter();
       },
     },
   );
   return {
     events,
+    acknowledged,
     socket,
     started,
     waitFor(predicate, timeoutMs = 5000) {
@@ -96,6 +125,7 @@ export function recordEvents(
       });
     },
     async stop() {
+      if (ackTimer) clearTimeout(ackTimer);
       subscription.unsubscribe();
       await socket.close();
     },

@@ -24,6 +24,8 @@ export type ServicesDeps = {
   config: CoreConfig;
   log: Logger;
   telemetry?: DeliveryTelemetry;
+  /** This process's name among those sharing the database (the store's, too). @default a random UUID */
+  processId?: string;
 };
 
 export type Services = {
@@ -53,7 +55,7 @@ export function createServices(deps: ServicesDeps): Services {
   const hasher = new PasswordHasher(config.bcryptCost);
   const tokens = new TokenService(config);
   const accessTokenLifetimeMs = config.accessTokenTtlSeconds * 1000;
-  const processId = randomUUID();
+  const processId = deps.processId ?? randomUUID();
   const revocations = new RevocationList(
     accessTokenLifetimeMs + 60_000,
     store.notifier,

@@ -58,7 +58,9 @@ const postgres: Dialect = {
   available: testDatabaseUrl !== null,
   async create() {
     if (testDatabaseUrl === null) throw new Error('PARLEY_TEST_DATABASE_URL is not set');
-    const database = await createTemporaryPostgresDatabase(testDatabaseUrl);
+    const database = await createTemporaryPostgresDatabase(testDatabaseUrl, {
+      synchronousCommit: false,
+    });
     const stores: Store[] = [];
     return {
       url: database.url,

@@ -87,7 +87,7 @@ describe.skipIf(!pg.available)('openPostgresStore', () => {
     }
   });
 
-  it('never lets a tailing reader see a user’s event ids out of order', async () => {
+  it('never lets a tailing reader see a user’s event ids out of order, nor a conversation’s messages', async () => {
     const writers = [await database.open({ poolSize: 4 }), await database.open({ poolSize: 4 })];
     const reader = await database.open({ poolSize: 1 });
     const [a, b] = [user('ta'), user('tb')];
@@ -136,6 +136,11 @@ describe.skipIf(!pg.available)('openPostgresStore', () => {
     await tail;
     expect(seen).toEqual(Array.from({ length: perWriter * 2 }, (_, i) => i + 1));
     expect(await reader.events.head(b.id)).toBe(perWriter * 2);
+    // The log's order is the conversation's: message ids rise with event ids, as history shows them.
+    const messageIds = (await reader.events.after(b.id, 0, perWriter * 2)).map((event) =>
+      Number(event.messageId),
+    );
+    expect(messageIds).toEqual([...messageIds].sort((x, y) => x - y));
   }, 60_000);
 
   it('publishes to other processes, not back to itself, and resyncs after losing the listener', async () => {

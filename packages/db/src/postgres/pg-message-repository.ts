@@ -46,6 +46,15 @@ export class PgMessageRepository implements MessageRepository {
   }): Promise<SendResult> {
     const { senderName, ...row } = input;
     return this.pool.transaction(async (tx): Promise<SendResult> => {
+      // The conversation's row is locked before the message takes its id, so the sends of one
+      // conversation take ids in the order they commit: history (by id) and each participant's
+      // event log (in commit order) show one and the same order.
+      await tx
+        .update(conversations)
+        .set({
+          lastActivityAt: sql`GREATEST(${conversations.lastActivityAt}, ${input.createdAt}::int8)`,
+        })
+        .where(eq(conversations.id, input.conversationId));
       // A concurrent duplicate waits on the unique index until the first commits, then does nothing.
       const [inserted] = await tx
         .insert(messages)
@@ -74,13 +83,9 @@ export class PgMessageRepository implements MessageRepository {
         anonymized: false,
         deliveredAt: null,
       };
-      // GREATEST: concurrent sends may reach this row in another order than their ids.
       await tx
         .update(conversations)
-        .set({
-          lastMessageId: sql`GREATEST(coalesce(${conversations.lastMessageId}, 0), ${inserted.id}::int8)`,
-          lastActivityAt: sql`GREATEST(${conversations.lastActivityAt}, ${input.createdAt}::int8)`,
-        })
+        .set({ lastMessageId: inserted.id })
         .where(eq(conversations.id, input.conversationId));
       const about = { messageId: message.id, conversationId: input.conversationId, message };
       const appended = await appendEvents(

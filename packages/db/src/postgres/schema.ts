@@ -119,12 +119,14 @@ export const messages = pgTable(
     /**
      * What search matches: the participants' ids verbatim as weight-A lexemes (a search is scoped
      * to its caller inside the index lookup) and the body's words, accents folded, as weight D.
+     * ASCII punctuation becomes a space first, so `foo.bar` or `a@b.c` index their words as the
+     * search splits them (PostgreSQL's parser would keep such runs as one host or email token).
      * Generated, so any later change of the row keeps it in step.
      */
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(array_to_tsvector(array_remove(ARRAY[recipient_id, sender_id], NULL)), 'A') || setweight(to_tsvector('parley_search'::regconfig, body), 'D')`,
+        sql`setweight(array_to_tsvector(array_remove(ARRAY[recipient_id, sender_id], NULL)), 'A') || setweight(to_tsvector('parley_search'::regconfig, regexp_replace(body, '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+', ' ', 'g')), 'D')`,
       ),
   },
   (table) => [

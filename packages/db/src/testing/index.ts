@@ -1,4 +1,5 @@
 export {
   createTemporaryPostgresDatabase,
   type TemporaryPostgresDatabase,
+  type TemporaryPostgresDatabaseOptions,
 } from './temporary-postgres-database.js';

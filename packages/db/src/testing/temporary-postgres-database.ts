@@ -8,17 +8,31 @@ export type TemporaryPostgresDatabase = {
   drop(): Promise<void>;
 };
 
+export type TemporaryPostgresDatabaseOptions = {
+  /**
+   * false: commits do not wait for the WAL flush (`synchronous_commit = off`). Tests that run the
+   * server against this database lose nothing by it (they crash Parley, never PostgreSQL) and no
+   * longer wait an fsync per commit; benchmarks keep it on to measure a real deployment.
+   * @default true
+   */
+  synchronousCommit?: boolean;
+};
+
 /**
  * Creates an empty database named `parley_test_<random>` on the server of `baseUrl` (whose user
  * may create databases), for one test suite. For tests only.
  */
 export async function createTemporaryPostgresDatabase(
   baseUrl: string,
+  options: TemporaryPostgresDatabaseOptions = {},
 ): Promise<TemporaryPostgresDatabase> {
   const name = `parley_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(baseUrl, { max: 1, onnotice: () => undefined });
   try {
     await admin.unsafe(`CREATE DATABASE ${name}`);
+    if (options.synchronousCommit === false) {
+      await admin.unsafe(`ALTER DATABASE ${name} SET synchronous_commit = off`);
+    }
   } finally {
     await admin.end();
   }

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import type { Logger } from '@parley/core';
+import { openPostgresStore, openSqliteStore, type Store } from '@parley/db';
+import type { ServerConfig } from './server-config.js';
+
+/** The embedded SQLite file in the data directory, or PostgreSQL when DATABASE_URL is set. */
+export async function openStore(
+  config: ServerConfig,
+  log: Logger,
+  processId: string,
+): Promise<Store> {
+  const onBackgroundError = (message: string) =>
+    log.error({ event: 'database-background' }, message);
+  if (config.databaseUrl === null) {
+    return openSqliteStore({ file: join(config.dataDir, 'parley.db'), onBackgroundError });
+  }
+  return openPostgresStore({
+    url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    readUrls: config.databaseReadUrls,
+    readMaxLagMs: config.databaseReadMaxLagMs,
+    processId,
+    onBackgroundError,
+  });
+}
