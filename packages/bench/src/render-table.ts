@@ -2,6 +2,7 @@ import type { BenchOptions } from './bench-options.js';
 import type { SeedResult } from './ipc.js';
 import type { LatencySummary } from './latency-histogram.js';
 import type { RunResult } from './open-loop.js';
+import { renderCpuTable, type CpuPhaseRow, type IdleCpu } from './render-cpu-table.js';
 
 /** The parts of the JSON result the table shows. */
 export type BenchResults = {
@@ -39,6 +40,9 @@ export type BenchResults = {
     messagesSearchCommon: LatencySummary | null;
     messagesSearchRare: LatencySummary | null;
   };
+  database?: string;
+  idle?: IdleCpu;
+  cpu?: { source: string; phases: CpuPhaseRow[] };
   notes?: string[];
   totalSeconds?: number;
 };
@@ -192,10 +196,19 @@ export function renderTable(input: Record<string, unknown>): string {
   const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => row[i]!.length)));
   const line = (row: Row) => `| ${row.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
   const out = [
+    ...(r.database ? [`database: ${r.database}`, ''] : []),
     line(header),
     `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`,
     ...rows.map(line),
   ];
+  if (r.cpu && (r.cpu.phases.length > 0 || r.idle)) {
+    out.push(
+      '',
+      'Cost per delivered message (CPU of all server threads; ELU and GC: share of the main thread):',
+      '',
+      renderCpuTable(r.cpu.phases, r.idle ?? null),
+    );
+  }
   if (r.notes?.length) out.push('', ...r.notes.map((note) => `note: ${note}`));
   if (r.totalSeconds !== undefined)
     out.push('', `total ${r.totalSeconds} s${o.quick ? ' (--quick)' : ''}`);
