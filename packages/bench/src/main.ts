@@ -17,6 +17,7 @@ import { OpenLoopRun, type LoadTarget, type RunResult } from './open-loop.js';
 import { ParleyLoad } from './parley-load.js';
 import type { PhaseCpu } from './phase-figures.js';
 import { PhaseMeter } from './phase-meter.js';
+import { portOf } from './postgres-process.js';
 import { clockTicksPerSecond, PostgresProcesses } from './process-cpu.js';
 import { loginStorm, runQueries } from './query-bench.js';
 import { RelayLoad } from './relay-load.js';
@@ -84,7 +85,9 @@ async function groupStats(group: ServerGroup, gc = false): Promise<ChildStats> {
   }));
 }
 
-const postgresProcesses = options.postgres ? new PostgresProcesses(new Set()) : null;
+const postgresProcesses = options.postgres
+  ? new PostgresProcesses(new Set(), portOf(options.postgres))
+  : null;
 const meter = new PhaseMeter(new CpuSampler(postgresProcesses));
 /** CPU per delivered message of every reported load phase, in order. */
 const phases: Array<{ phase: string; rate: number; scheduled: number } & PhaseCpu> = [];

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  databaseNameOf,
-  parsePostgresCmdline,
-  parseProcStat,
-  parseSchedstat,
-} from './proc-stat.js';
+import { parseProcStat, parseSchedstat } from './proc-stat.js';
 
 // A real line of a postgres background process, and one whose name holds spaces and parentheses.
 const checkpointer =
@@ -42,48 +37,5 @@ describe('parseSchedstat', () => {
   it('takes the run time in nanoseconds', () => {
     expect(parseSchedstat('275886730 588087879 2689\n')).toBe(275886730);
     expect(() => parseSchedstat('')).toThrow();
-  });
-});
-
-describe('parsePostgresCmdline', () => {
-  const nul = (text: string) => `${text}${'\0'.repeat(20)}`;
-
-  it('tells the postmaster, client backends and background processes apart', () => {
-    expect(
-      parsePostgresCmdline(
-        '/usr/lib/postgresql/15/bin/postgres\0-D\0/var/lib/postgresql/15/main\0-c\0config_file=/etc/postgresql/15/main/postgresql.conf\0',
-      ),
-    ).toEqual({ kind: 'postmaster' });
-    expect(
-      parsePostgresCmdline(nul('postgres: 15/main: postgres parley_bench_x 127.0.0.1(53422) idle')),
-    ).toEqual({ kind: 'backend', user: 'postgres', database: 'parley_bench_x' });
-    expect(parsePostgresCmdline(nul('postgres: app mydb [local] INSERT'))).toEqual({
-      kind: 'backend',
-      user: 'app',
-      database: 'mydb',
-    });
-    expect(parsePostgresCmdline(nul('postgres: 15/main: checkpointer '))).toEqual({
-      kind: 'background',
-      name: 'checkpointer',
-    });
-    expect(parsePostgresCmdline(nul('postgres: autovacuum worker mydb'))).toEqual({
-      kind: 'background',
-      name: 'autovacuum worker mydb',
-    });
-  });
-
-  it('ignores other programs', () => {
-    expect(parsePostgresCmdline('node\0dist/main.js\0')).toBeNull();
-    expect(parsePostgresCmdline(['psql', '-h', '127.0.0.1', ''].join('\0'))).toBeNull();
-    expect(parsePostgresCmdline('')).toBeNull();
-  });
-});
-
-describe('databaseNameOf', () => {
-  it('is the path of the URL', () => {
-    expect(databaseNameOf('postgres://postgres@127.0.0.1:5432/bench_1?sslmode=disable')).toBe(
-      'bench_1',
-    );
-    expect(() => databaseNameOf('postgres://127.0.0.1:5432')).toThrow(/no database/);
   });
 });

@@ -2,11 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { CpuReading } from './cpu-window.js';
 import {
-  parseProcStat,
+  dataDirectoryOf,
   parsePostgresCmdline,
-  parseSchedstat,
+  portOfPostmasterPid,
   type PostgresProcess,
-} from './proc-stat.js';
+} from './postgres-process.js';
+import { parseProcStat, parseSchedstat } from './proc-stat.js';
 
 let ticksPerSecond: number | null = null;
 
@@ -46,6 +47,16 @@ export function readProcessCpu(pid: number, group: string): CpuReading | null {
   }
 }
 
+const postmasterPort = (cmdline: string): number | null => {
+  const dataDir = dataDirectoryOf(cmdline);
+  if (dataDir === null) return null;
+  try {
+    return portOfPostmasterPid(readFileSync(`${dataDir}/postmaster.pid`, 'utf8'));
+  } catch {
+    return null;
+  }
+};
+
 const numericEntries = (dir: string) => readdirSync(dir).filter((name) => /^\d+$/.test(name));
 
 const readCmdline = (pid: number | string) => {
@@ -57,16 +68,20 @@ const readCmdline = (pid: number | string) => {
 };
 
 /**
- * The processes of the machine's PostgreSQL cluster, found under its postmaster and sorted by
- * their titles into: backends of the bench's databases ('postgres-bench'), the postmaster and the
- * background processes every database shares — WAL writer, checkpointer, background writer,
- * autovacuum… ('postgres-shared'), and backends of other databases ('postgres-other').
+ * The processes of the PostgreSQL cluster listening on `port` (its postmaster's data directory
+ * says which port in postmaster.pid), found under its postmaster and sorted by their titles into:
+ * backends of the bench's databases ('postgres-bench'), the postmaster and the background
+ * processes every database shares — WAL writer, checkpointer, background writer, autovacuum…
+ * ('postgres-shared'), and backends of other databases ('postgres-other').
  */
 export class PostgresProcesses {
   private postmasters: number[] | null = null;
   private readonly kinds = new Map<number, PostgresProcess>();
 
-  constructor(readonly benchDatabases: Set<string>) {}
+  constructor(
+    readonly benchDatabases: Set<string>,
+    private readonly port: number,
+  ) {}
 
   /** True when a postmaster runs on this machine and its processes can be read. */
   get found(): boolean {
@@ -123,22 +138,27 @@ export class PostgresProcesses {
     }
   }
 
-  /** Postmasters: postgres server processes whose parent is not one (looked up once). */
+  /**
+   * The postmaster listening on the port: a postgres server process whose parent is not one, and
+   * whose data directory's postmaster.pid names the port (looked up once). Every postmaster if
+   * none can tell its port.
+   */
   private findPostmasters(): number[] {
     if (this.postmasters === null) {
-      const candidates = new Map<number, number>();
+      const candidates = new Map<number, { ppid: number; port: number | null }>();
       for (const entry of numericEntries('/proc')) {
-        if (parsePostgresCmdline(readCmdline(entry))?.kind !== 'postmaster') continue;
+        const cmdline = readCmdline(entry);
+        if (parsePostgresCmdline(cmdline)?.kind !== 'postmaster') continue;
         try {
           const stat = parseProcStat(readFileSync(`/proc/${entry}/stat`, 'utf8'));
-          candidates.set(Number(entry), stat.ppid);
+          candidates.set(Number(entry), { ppid: stat.ppid, port: postmasterPort(cmdline) });
         } catch {
           // Gone meanwhile.
         }
       }
-      this.postmasters = [...candidates]
-        .filter(([, ppid]) => !candidates.has(ppid))
-        .map(([pid]) => pid);
+      const postmasters = [...candidates].filter(([, { ppid }]) => !candidates.has(ppid));
+      const onPort = postmasters.filter(([, { port }]) => port === this.port);
+      this.postmasters = (onPort.length > 0 ? onPort : postmasters).map(([pid]) => pid);
     }
     return this.postmasters;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Child } from './child-process.js';
 import type { ServerEndpoint } from './parley-load.js';
-import { databaseNameOf } from './proc-stat.js';
+import { databaseNameOf } from './postgres-process.js';
 
 type TemporaryDatabase = { url: string; drop(): Promise<void> };
 
