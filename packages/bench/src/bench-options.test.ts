@@ -5,7 +5,13 @@ const parse = (args: string[], env: NodeJS.ProcessEnv = {}) => parseBenchOptions
 
 describe('parseBenchOptions', () => {
   it('runs on SQLite in one process by default', () => {
-    expect(parse(['--quick'])).toMatchObject({ postgres: null, processes: 1, idleSeconds: 5 });
+    expect(parse(['--quick'])).toMatchObject({
+      postgres: null,
+      processes: 1,
+      idleSeconds: 5,
+      budgetSeconds: 110,
+    });
+    expect(parse(['--quick', '--postgres']).budgetSeconds).toBe(170);
   });
 
   it('takes --postgres alone, with a URL, or with the URL inline; the environment sets the default', () => {

@@ -274,21 +274,29 @@ async function main() {
     // 2. Ceiling first, from a rate every build should hold: an overloaded run leaves a backlog
     //    behind that would spoil every later measurement on this server.
     let parleyCeilingRate = 0;
+    /** The lowest rate the ceiling search tried: the storm's rate when none passed. */
+    let lowestTriedRate = options.rate;
     if (!options.skip.includes('ceiling')) {
       const found = await ceiling(load, parley, Math.min(options.rate, 400), 'parley');
       results.parleyCeiling = found;
       parleyCeilingRate = found.rate;
+      lowestTriedRate = Math.min(lowestTriedRate, ...found.steps.map((step) => step.rate));
     }
 
-    // 3. Login storm during steady load (at the steady rate, or the ceiling if that is lower):
-    //    p99 of the messages due before it and while it lasts.
+    // 3. Login storm during steady load (at the steady rate, or the ceiling if that is lower;
+    //    if no rate passed, the lowest tried — the full rate would bury everything after it in a
+    //    backlog): p99 of the messages due before it and while it lasts.
     const stormSeconds = options.quick ? 14 : 30;
-    const stormRate =
-      parleyCeilingRate > 0 ? Math.min(options.rate, parleyCeilingRate) : options.rate;
+    const stormRate = Math.min(
+      options.rate,
+      parleyCeilingRate > 0 ? parleyCeilingRate : lowestTriedRate,
+    );
     if (!options.skip.includes('storm') && fits('login storm', stormSeconds + 8)) {
       if (stormRate < options.rate) {
         notes.push(
-          `login storm ran at ${stormRate} msg/s (the ceiling), below the ${options.rate} msg/s the server does not hold`,
+          parleyCeilingRate > 0
+            ? `login storm ran at ${stormRate} msg/s (the ceiling), below the ${options.rate} msg/s the server does not hold`
+            : `login storm ran at ${stormRate} msg/s, the lowest rate the ceiling search tried (none passed)`,
         );
       }
       const stormUsers = await parley.first.request<string[]>({
