@@ -11,7 +11,10 @@ describe('parseBenchOptions', () => {
       idleSeconds: 5,
       budgetSeconds: 110,
     });
-    expect(parse(['--quick', '--postgres']).budgetSeconds).toBe(170);
+    expect(parse(['--quick', '--postgres'])).toMatchObject({
+      budgetSeconds: 170,
+      seedMessages: 20_000,
+    });
   });
 
   it('takes --postgres alone, with a URL, or with the URL inline; the environment sets the default', () => {
