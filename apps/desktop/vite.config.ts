@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import solid from 'vite-plugin-solid';
 import { defineConfig } from 'vite';
+import { precompressPlugin } from './scripts/precompress-plugin.js';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -13,7 +14,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 export default defineConfig({
   root: here('./src/renderer'),
   base: './',
-  plugins: [solid(), tailwindcss()],
+  plugins: [solid(), tailwindcss(), precompressPlugin()],
   build: {
     outDir: here('./dist/web'),
     emptyOutDir: true,

@@ -16,7 +16,7 @@ export default [
           patterns: [
             ...stillForbidden.map((name) => ({
               group: [name, `${name}/*`],
-              message: `ARCHITECTURE.md: the client layer must not depend on ${name}.`,
+              message: `docs/architecture.md: the client layer must not depend on ${name}.`,
             })),
             {
               group: ['@parley/api'],

@@ -9,7 +9,7 @@ const serverPackages = ['@parley/db', '@parley/core', '@parley/api', '@parley/se
 const databaseDrivers = ['drizzle-orm', 'drizzle-orm/*', 'better-sqlite3', 'postgres'];
 
 /**
- * The dependency direction of ARCHITECTURE.md:
+ * The dependency direction of docs/architecture.md:
  *   protocol ← db ← core ← api ← apps/server, and protocol ← client ← apps/desktop.
  * Each layer lists what it must not import; drizzle and the database drivers stay inside packages/db.
  */
@@ -37,7 +37,7 @@ const allowedSubpaths = {
 export function configFor(layer, tsconfigRootDir) {
   const forbidden = forbiddenImports[layer];
   const allowed = allowedSubpaths[layer] ?? [];
-  const message = (name) => `ARCHITECTURE.md: the ${layer} layer must not depend on ${name}.`;
+  const message = (name) => `docs/architecture.md: the ${layer} layer must not depend on ${name}.`;
   // A pattern that matches the package itself also matches everything under it and cannot be
   // negated (gitignore rules): a package with an allowed subpath is forbidden by its exact name
   // (`paths`) and by `name/*` less the allowed subpaths.

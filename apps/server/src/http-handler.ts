@@ -9,6 +9,7 @@ import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
 import type { HealthStatus } from './health-check.js';
 import { setSecurityHeaders } from './security-headers.js';
+import { setWebClientCacheHeaders } from './web-client-cache.js';
 
 export type HttpHandlerOptions = {
   services: Services;
@@ -17,6 +18,8 @@ export type HttpHandlerOptions = {
   webRoot: string;
   /** `GET /healthz`: 200 when 'ok', else 503 with the status. */
   health: () => Promise<HealthStatus>;
+  /** The public keys of access tokens as a JWKS; null when they are HS256 (nothing to publish). */
+  jwks: object | null;
   onError: (error: unknown, path: string | undefined) => void;
   /** Extra routes (metrics); return true when handled. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -53,7 +56,22 @@ const payloadTooLarge = (url: string, path: string) => {
   return isBatch ? procedures.map((procedure) => error(procedure)) : error(procedures[0]);
 };
 
-/** One listener for every HTTP route: /healthz, /trpc/*, and the web client at /. */
+const JWKS_PATH = '/.well-known/jwks.json';
+
+/** Public keys only, for any origin: other services verify access tokens with them. */
+function serveJwks(res: ServerResponse, jwks: object | null) {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  if (jwks === null) {
+    json(res, 404, {
+      error: { message: 'Access tokens are signed with a shared secret (HS256): no public keys.' },
+    });
+    return;
+  }
+  res.setHeader('Cache-Control', 'public, max-age=300');
+  json(res, 200, jwks);
+}
+
+/** One listener for every HTTP route: /healthz, /.well-known/jwks.json, /trpc/*, and the web client at /. */
 export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
   const { services, origins, trustProxy } = options;
   const trpc = createHTTPHandler({
@@ -77,9 +95,13 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     ? sirv(options.webRoot, {
         single: true,
         etag: true,
-        gzip: false,
-        brotli: false,
-        setHeaders: setSecurityHeaders,
+        // The build writes .br and .gz beside each file: sent as they are, to browsers that accept them.
+        gzip: true,
+        brotli: true,
+        setHeaders: (res, pathname) => {
+          setSecurityHeaders(res);
+          setWebClientCacheHeaders(res, pathname);
+        },
       })
     : null;
 
@@ -89,6 +111,10 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
 
     if (path === '/healthz') {
       void options.health().then((status) => json(res, status === 'ok' ? 200 : 503, { status }));
+      return;
+    }
+    if (path === JWKS_PATH) {
+      serveJwks(res, options.jwks);
       return;
     }
     if (options.extraRoutes?.(req, res)) return;

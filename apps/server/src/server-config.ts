@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PublicKeyPem } from '@parley/core';
 
 export type ServerConfig = {
   /** @default 3000 (0 picks a free port) */
@@ -10,8 +12,27 @@ export type ServerConfig = {
   dataDir: string;
   /** Unset: SQLite at `<dataDir>/parley.db`. `postgres://…` selects PostgreSQL. */
   databaseUrl: string | null;
-  /** Unset: 32 random bytes kept in `<dataDir>/jwt-secret` (mode 0600). */
+  /** Connections each process keeps to PostgreSQL. @default 10 */
+  databasePoolSize: number;
+  /** PostgreSQL read replicas (`DATABASE_READ_URL`, comma-separated). @default [] */
+  databaseReadUrls: string[];
+  /** A replica further behind than this is not read from. @default 1000 */
+  databaseReadMaxLagMs: number;
+  /**
+   * `JWT_SECRET` or the contents of `JWT_SECRET_FILE`. Unset: 32 random bytes kept in
+   * `<dataDir>/jwt-secret` (mode 0600).
+   */
   jwtSecret: string | null;
+  /**
+   * PEM (PKCS#8) private key that signs access tokens (`JWT_PRIVATE_KEY` or `JWT_PRIVATE_KEY_FILE`):
+   * Ed25519 (EdDSA) or RSA (RS256). Unset: access tokens are HS256 with the secret.
+   */
+  jwtPrivateKey: string | null;
+  /**
+   * Public keys accepted for access tokens, by kid (`JWT_PUBLIC_KEYS` or `JWT_PUBLIC_KEYS_FILE`,
+   * a JSON object `{ "<kid>": "<PEM>" }`). Unset: only the private key's, under its thumbprint.
+   */
+  jwtPublicKeys: PublicKeyPem[] | null;
   /** Browser origins allowed for CORS and WebSocket upgrades. @default the server's own and app://parley */
   allowedOrigins: string[] | null;
   /** Reverse-proxy hops whose X-Forwarded-For is trusted. @default 0 */
@@ -78,6 +99,70 @@ const text = (env: NodeJS.ProcessEnv, name: string): string | null => {
   return raw ? raw : null;
 };
 
+/**
+ * A value given either inline (`NAME`) or as a file (`NAME_FILE`, e.g. a container secret), for
+ * values that are awkward in an environment variable (PEM keys) or should not be in one.
+ */
+const textOrFile = (env: NodeJS.ProcessEnv, name: string, base: string): string | null => {
+  const inline = text(env, name);
+  const path = text(env, `${name}_FILE`);
+  if (path === null) return inline;
+  if (inline !== null) throw new ConfigError(`Set ${name} or ${name}_FILE, not both.`);
+  let contents: string;
+  try {
+    contents = readFileSync(resolve(base, path), 'utf8').trim();
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`${name}_FILE: cannot read ${path} (${reason}).`);
+  }
+  if (contents === '') throw new ConfigError(`${name}_FILE: ${path} is empty.`);
+  return contents;
+};
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/./;
+
+/** `{ "<kid>": "<PEM>", … }`: the shape only; the keys themselves are read at start. */
+function publicKeyList(json: string | null): PublicKeyPem[] | null {
+  if (json === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new ConfigError('JWT_PUBLIC_KEYS must be JSON: { "<kid>": "<PEM public key>", … }.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(
+      'JWT_PUBLIC_KEYS must be a JSON object: { "<kid>": "<PEM public key>", … }.',
+    );
+  }
+  const entries = Object.entries(parsed);
+  if (entries.length === 0) throw new ConfigError('JWT_PUBLIC_KEYS lists no key.');
+  return entries.map(([kid, pem]) => {
+    if (typeof pem !== 'string') {
+      throw new ConfigError(`JWT_PUBLIC_KEYS: the value of "${kid}" must be a PEM string.`);
+    }
+    return { kid, pem };
+  });
+}
+
+function readUrls(raw: string | null, primary: string | null): string[] {
+  if (raw === null) return [];
+  const urls = raw
+    .split(',')
+    .map((url) => url.trim())
+    .filter(Boolean);
+  urls.forEach((url, index) => {
+    // The URL itself is not repeated: it may hold a password.
+    if (!POSTGRES_URL.test(url)) {
+      throw new ConfigError(`DATABASE_READ_URL: entry ${index + 1} is not a postgres:// URL.`);
+    }
+  });
+  if (urls.length > 0 && primary === null) {
+    throw new ConfigError('DATABASE_READ_URL needs DATABASE_URL (the primary) as well.');
+  }
+  return urls;
+}
+
 /** Reads the environment variables of API.md ("Configuration"); every one is optional. */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   // Relative paths are the user's: from the repository root, `npm start` runs this package's script
@@ -87,18 +172,30 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
   const logDir = text(env, 'LOG_DIR');
   const webRoot = text(env, 'WEB_ROOT');
   const databaseUrl = text(env, 'DATABASE_URL');
-  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  if (databaseUrl !== null && !POSTGRES_URL.test(databaseUrl)) {
     throw new ConfigError(
       'DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite).',
     );
   }
   const origins = text(env, 'ALLOWED_ORIGINS');
+  const jwtPrivateKey = textOrFile(env, 'JWT_PRIVATE_KEY', base);
+  const jwtPublicKeys = publicKeyList(textOrFile(env, 'JWT_PUBLIC_KEYS', base));
+  if (jwtPublicKeys !== null && jwtPrivateKey === null) {
+    throw new ConfigError(
+      'JWT_PUBLIC_KEYS needs JWT_PRIVATE_KEY (the key new tokens are signed with).',
+    );
+  }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? '127.0.0.1',
     dataDir,
     databaseUrl,
-    jwtSecret: text(env, 'JWT_SECRET'),
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseReadUrls: readUrls(text(env, 'DATABASE_READ_URL'), databaseUrl),
+    databaseReadMaxLagMs: integer(env, 'DATABASE_READ_MAX_LAG_MS', 1000, 0, 3_600_000),
+    jwtSecret: textOrFile(env, 'JWT_SECRET', base),
+    jwtPrivateKey,
+    jwtPublicKeys,
     allowedOrigins:
       origins === null
         ? null

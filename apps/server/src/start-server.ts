@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createServices, defaultCoreConfig, type Logger, type Services } from '@parley/core';
+import {
+  AccessTokenKeyError,
+  createServices,
+  defaultCoreConfig,
+  loadAccessTokenKeys,
+  type AccessTokenKeys,
+  type Logger,
+  type Services,
+} from '@parley/core';
 import { openSqliteStore, type Store } from '@parley/db';
 import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
 import { createHealthCheck } from './health-check.js';
@@ -13,7 +21,7 @@ import type { ReadFilesystem } from './observability/disk-check.js';
 import { ErrorAggregator } from './observability/error-aggregator.js';
 import type { ErrorTracker } from './observability/error-tracker.js';
 import { createObservability, type Observability } from './observability/observability.js';
-import { loadServerConfig, type ServerConfig } from './server-config.js';
+import { ConfigError, loadServerConfig, type ServerConfig } from './server-config.js';
 import { attachWebSocketGateway, type WebSocketGateway } from './websocket-gateway.js';
 
 export type StartServerOptions = Partial<ServerConfig> & {
@@ -60,6 +68,20 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       { bcryptCost: config.bcryptCost },
       'BCRYPT_COST below 10: for tests and benchmarks only',
     );
+  const jwtSecret = loadJwtSecret(config.dataDir, config.jwtSecret);
+  const accessTokenKeys = await accessTokenKeysOf(config);
+  if (accessTokenKeys) {
+    log.info(
+      {
+        event: 'access-token-keys',
+        alg: accessTokenKeys.signing.alg,
+        kid: accessTokenKeys.signing.kid,
+        verificationKids: [...accessTokenKeys.verification.keys()],
+        acceptHs256: accessTokenKeys.acceptHs256,
+      },
+      'access tokens are signed with an asymmetric key',
+    );
+  }
   if (config.databaseUrl !== null) {
     throw new Error(
       'PostgreSQL (DATABASE_URL) is not supported by this build yet; unset it to use the embedded SQLite.',
@@ -93,7 +115,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     log,
     telemetry: observability.telemetry,
     config: {
-      ...defaultCoreConfig(loadJwtSecret(config.dataDir, config.jwtSecret)),
+      ...defaultCoreConfig(jwtSecret),
+      accessTokenKeys,
       bcryptCost: config.bcryptCost,
       loginMaxFailures: config.loginMaxFailures,
       loginWindowSeconds: config.loginWindowSeconds,
@@ -126,6 +149,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       trustProxy: config.trustProxy,
       webRoot: config.webRoot,
       health: createHealthCheck({ isReady: () => ready, ping: () => store.ping() }),
+      jwks: accessTokenKeys?.jwks ?? null,
       extraRoutes: observability.route,
       onError: (error, path) => log.error({ err: error, path }, 'unexpected error in an HTTP call'),
     }),
@@ -170,4 +194,24 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       return closing;
     },
   };
+}
+
+/**
+ * The asymmetric keys when JWT_PRIVATE_KEY is set. HS256 tokens of the shared secret stay valid
+ * only while JWT_SECRET is set explicitly (a deployment moving from HS256 to keys).
+ */
+async function accessTokenKeysOf(config: ServerConfig): Promise<AccessTokenKeys | null> {
+  if (config.jwtPrivateKey === null) return null;
+  try {
+    return await loadAccessTokenKeys({
+      privateKeyPem: config.jwtPrivateKey,
+      publicKeys: config.jwtPublicKeys,
+      acceptHs256: config.jwtSecret !== null,
+    });
+  } catch (error) {
+    if (error instanceof AccessTokenKeyError) {
+      throw new ConfigError(`JWT_PRIVATE_KEY / JWT_PUBLIC_KEYS: ${error.message}`);
+    }
+    throw error;
+  }
 }

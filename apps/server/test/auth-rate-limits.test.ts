@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { STRONG_PASSWORD, errorOf, httpClient, newUsername, wsClient } from './clients.js';
 import { startTestServer, type TestServer } from './start-test-server.js';
 
-// The limits of API.md, over real sockets: failed logins per client IP (with a second client
+// The limits of docs/api.md, over real sockets: failed logins per client IP (with a second client
 // bound to 127.0.0.2), X-Forwarded-For handling, a restart, signups per IP, requests per user.
 const servers: TestServer[] = [];
 const start = async (options: Parameters<typeof startTestServer>[0] = {}) => {

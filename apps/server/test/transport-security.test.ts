@@ -11,7 +11,7 @@ import {
 } from './clients.js';
 import { startTestServer, type TestServer } from './start-test-server.js';
 
-// The transport rules of API.md over real sockets: origins, frame and body limits, the
+// The transport rules of docs/api.md over real sockets: origins, frame and body limits, the
 // connection-params timeout, error hygiene and /healthz.
 let test: TestServer;
 

@@ -7,7 +7,7 @@ export interface AckQueueOptions {
   ack: (messageIds: string[]) => Promise<unknown>;
   /** How long ids gather before one call. @default 20 */
   delayMs?: number;
-  /** Ids per call (API.md: 1–500). @default 500 */
+  /** Ids per call (docs/api.md: 1–500). @default 500 */
   maxBatch?: number;
   retryDelayMs?: (attempt: number) => number;
 }

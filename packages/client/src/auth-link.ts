@@ -3,7 +3,7 @@ import { TRPCClientError, type TRPCLink } from '@trpc/client';
 import { observable, type Unsubscribable } from '@trpc/server/observable';
 import type { AuthSession } from './auth-session.js';
 
-/** Procedures that work without an access token (API.md, "Transport"). */
+/** Procedures that work without an access token (docs/api.md, "Authentication"). */
 export const publicPaths: ReadonlySet<string> = new Set([
   'auth.register',
   'auth.login',

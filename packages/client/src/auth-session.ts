@@ -19,7 +19,7 @@ export interface AuthSessionOptions {
 type HeldAuth = AuthResult & { localExpiresAt?: number };
 
 /**
- * How long an access token lives, from its own `iat` and `exp` claims (JWT, API.md): both are the server's clock,
+ * How long an access token lives, from its own `iat` and `exp` claims (JWT, docs/api.md): both are the server's clock,
  * so the difference is right even when this device's clock is off by hours. Null when it is not a readable JWT.
  */
 export function accessTokenLifetimeMs(token: string): number | null {

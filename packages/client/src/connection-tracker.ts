@@ -30,6 +30,15 @@ export class ConnectionTracker {
   }
 
   set(next: ConnectionState): void {
+    // Two parts of the client (the socket and a stream) may each schedule a retry: the earlier one
+    // is what happens first, so a later one never makes a running countdown jump up.
+    if (
+      next.kind === 'reconnecting' &&
+      this.state.kind === 'reconnecting' &&
+      this.state.retryAt > Date.now() &&
+      next.retryAt > this.state.retryAt
+    )
+      return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;

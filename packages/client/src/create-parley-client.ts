@@ -9,6 +9,7 @@ import {
   wsLink,
   type HTTPHeaders,
   type Operation,
+  type TRPCWebSocketClient as WsClient,
 } from '@trpc/client';
 import { accessTokenContextKey, authLink } from './auth-link.js';
 import { AuthSession } from './auth-session.js';
@@ -21,7 +22,7 @@ import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
 import { timeoutLink } from './timeout-link.js';
 
-/** The WebSocket close code of an expired or revoked access token (API.md, "Transport"). */
+/** The WebSocket close code of an expired or revoked access token (docs/api.md, "WebSocket close codes"). */
 export const TOKEN_REJECTED_CLOSE_CODE = 4001;
 
 function authorization(op: Operation | undefined): HTTPHeaders {
@@ -67,41 +68,56 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   let reconnectAtOnce = false;
   let lastImmediateReconnect = 0;
 
-  const wsClient = createWSClient({
-    url: wsUrl,
-    WebSocket: options.WebSocket as typeof WebSocket | undefined,
-    // Connect only once there is something to subscribe to (after sign-in); close when idle.
-    lazy: { enabled: true, closeMs: 10_000 },
-    keepAlive: {
-      enabled: true,
-      intervalMs: options.keepAlive?.intervalMs ?? 10_000,
-      pongTimeoutMs: options.keepAlive?.pongTimeoutMs ?? 5_000,
+  /** A socket client; reconnectNow() replaces the current one (tRPC's own retry waits out its delay). */
+  const createSocket = (): WsClient => {
+    const created: WsClient = createWSClient({
+      url: wsUrl,
+      WebSocket: options.WebSocket as typeof WebSocket | undefined,
+      // Connect only once there is something to subscribe to (after sign-in); close when idle.
+      lazy: { enabled: true, closeMs: 10_000 },
+      keepAlive: {
+        enabled: true,
+        intervalMs: options.keepAlive?.intervalMs ?? 10_000,
+        pongTimeoutMs: options.keepAlive?.pongTimeoutMs ?? 5_000,
+      },
+      retryDelayMs: (attempt) => {
+        // After a 4001 the first attempt goes at once: it only needs a fresh token.
+        const delay = attempt === 0 && reconnectAtOnce ? 0 : retryDelayMs(attempt);
+        reconnectAtOnce = false;
+        // A replaced socket may still be winding down: only the current one reports.
+        if (created === wsClient && realtime && !closed)
+          tracker.set({ kind: 'reconnecting', retryAt: Date.now() + delay });
+        return delay;
+      },
+      connectionParams: async () => {
+        let token = await session.accessToken();
+        if (token !== null && token === refusedSocketToken) {
+          token = (await session.rejected(token))?.accessToken ?? null;
+        }
+        refusedSocketToken = null;
+        socketToken = token;
+        return token === null ? null : { token };
+      },
+      onClose: (cause) => {
+        if (created !== wsClient) return;
+        if (cause?.code === TOKEN_REJECTED_CLOSE_CODE) {
+          refusedSocketToken = socketToken;
+          // At once, but not in a loop if the server keeps refusing fresh tokens: then the backoff applies.
+          reconnectAtOnce = Date.now() - lastImmediateReconnect > 10_000;
+          if (reconnectAtOnce) lastImmediateReconnect = Date.now();
+        }
+      },
+    });
+    return created;
+  };
+  let wsClient = createSocket();
+  /** What the subscription link talks to: always the current socket client. */
+  const currentSocket = {
+    get connectionState() {
+      return wsClient.connectionState;
     },
-    retryDelayMs: (attempt) => {
-      // After a 4001 the first attempt goes at once: it only needs a fresh token.
-      const delay = attempt === 0 && reconnectAtOnce ? 0 : retryDelayMs(attempt);
-      reconnectAtOnce = false;
-      if (realtime && !closed) tracker.set({ kind: 'reconnecting', retryAt: Date.now() + delay });
-      return delay;
-    },
-    connectionParams: async () => {
-      let token = await session.accessToken();
-      if (token !== null && token === refusedSocketToken) {
-        token = (await session.rejected(token))?.accessToken ?? null;
-      }
-      refusedSocketToken = null;
-      socketToken = token;
-      return token === null ? null : { token };
-    },
-    onClose: (cause) => {
-      if (cause?.code === TOKEN_REJECTED_CLOSE_CODE) {
-        refusedSocketToken = socketToken;
-        // At once, but not in a loop if the server keeps refusing fresh tokens: then the backoff applies.
-        reconnectAtOnce = Date.now() - lastImmediateReconnect > 10_000;
-        if (reconnectAtOnce) lastImmediateReconnect = Date.now();
-      }
-    },
-  });
+    request: (...args: Parameters<WsClient['request']>) => wsClient.request(...args),
+  } as unknown as WsClient;
 
   const api = createTRPCClient<AppRouter>({
     links: [
@@ -109,7 +125,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       timeoutLink(requestTimeoutMs),
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: wsLink<AppRouter>({ client: wsClient }),
+        true: wsLink<AppRouter>({ client: currentSocket }),
         false: splitLink({
           // Sends are not batched: a batch of long messages would pass the server's 64 KiB body limit.
           condition: (op) => op.path === 'messages.send',
@@ -158,6 +174,56 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     realtime = next;
     await next.start();
   };
+
+  /** Replaces the socket now (instead of waiting out the backoff) and retries what waits to be sent. */
+  let lastReconnectNow = 0;
+  const reconnectNow = (): void => {
+    const current = realtime;
+    if (!current || closed) return;
+    lastReconnectNow = Date.now();
+    const previous = wsClient;
+    wsClient = createSocket();
+    tracker.set({ kind: 'connecting' });
+    current.resubscribe(); // onto the new socket, from the cursor
+    current.retryNow();
+    void previous.close();
+  };
+
+  // While a reconnect waits out its delay, a cheap GET /healthz asks whether the server is back; when it
+  // is, the reconnect goes at once rather than when the (possibly long) delay ends.
+  const healthProbeMs = options.healthProbeMs ?? 1_000;
+  const probeFetch = options.fetch ?? globalThis.fetch;
+  let probeTimer: ReturnType<typeof setTimeout> | null = null;
+  const stopProbing = (): void => {
+    if (probeTimer) clearTimeout(probeTimer);
+    probeTimer = null;
+  };
+  const probe = async (): Promise<void> => {
+    probeTimer = null;
+    if (tracker.get().kind !== 'reconnecting') return;
+    let healthy = false;
+    try {
+      const answer = await probeFetch(`${base}/healthz`, {
+        signal: AbortSignal.timeout(Math.max(1_000, healthProbeMs * 2)),
+      });
+      healthy = answer.ok;
+    } catch {
+      // still unreachable
+    }
+    if (tracker.get().kind !== 'reconnecting') return;
+    // Not in a loop when the server answers /healthz but refuses sockets: then the backoff applies.
+    if (healthy && Date.now() - lastReconnectNow > 3 * healthProbeMs) reconnectNow();
+    else scheduleProbe();
+  };
+  const scheduleProbe = (): void => {
+    if (probeTimer || healthProbeMs <= 0 || typeof probeFetch !== 'function') return;
+    // jittered, so that many clients do not probe in step
+    probeTimer = setTimeout(() => void probe(), healthProbeMs * (0.8 + 0.4 * Math.random()));
+  };
+  tracker.onChange((state) => {
+    if (state.kind === 'reconnecting') scheduleProbe();
+    else if (state.kind !== 'connecting') stopProbing();
+  });
 
   session.onChange((user) => {
     authChanges.emit(user);
@@ -216,6 +282,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     onAuthChange: (listener) => authChanges.add(listener),
     connection: () => tracker.get(),
     onConnectionChange: (listener) => tracker.onChange(listener),
+    reconnectNow,
     onEvent: (listener) => events.add(listener),
     onPresence: (listener) => presence.add(listener),
     send: (conversationId, body) => {
@@ -238,6 +305,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     close: () => {
       if (closed) return;
       closed = true;
+      stopProbing();
       const current = realtime;
       realtime = null;
       current?.stop();

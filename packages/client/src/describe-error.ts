@@ -2,7 +2,7 @@ import { TRPCClientError } from '@trpc/client';
 
 /** What a UI needs to show an error, from any thrown value. */
 export interface ErrorDetails {
-  /** Human-readable; the server's message as is (API.md, "Errors"), or a plain sentence for network trouble. */
+  /** Human-readable; the server's message as is (docs/api.md, "Errors"), or a plain sentence for network trouble. */
   message: string;
   /** The tRPC error code (`BAD_REQUEST`, `UNAUTHORIZED`, …), or null when the server was not reached. */
   code: string | null;

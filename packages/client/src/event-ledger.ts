@@ -1,6 +1,6 @@
 import type { ChatEvent } from '@parley/protocol';
 
-/** Orders two event ids: decimal strings of any length (API.md: per-user, increasing). */
+/** Orders two event ids: decimal strings of any length (docs/api.md: per-user, increasing). */
 export function compareEventIds(a: string, b: string): number {
   const x = a.replace(/^0+(?=\d)/, '');
   const y = b.replace(/^0+(?=\d)/, '');

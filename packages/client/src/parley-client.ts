@@ -20,6 +20,13 @@ export interface ParleyClientOptions {
   requestTimeoutMs?: number;
   /** Send a ping this often and drop a connection whose pong is late. @default { intervalMs: 10000, pongTimeoutMs: 5000 } */
   keepAlive?: { intervalMs: number; pongTimeoutMs: number };
+  /**
+   * While a reconnect is scheduled, ask `GET /healthz` this often (±20 %) whether the server is back, and
+   * reconnect at once when it is. 0 turns probing off. @default 1000
+   */
+  healthProbeMs?: number;
+  /** The fetch used for health probes. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
 }
 
 /** Counters for diagnostics and tests. */
@@ -39,7 +46,7 @@ export interface ParleyClientStats {
 }
 
 export interface ParleyClient {
-  /** Every procedure of API.md, typed; HTTP with the access token for queries and mutations, WebSocket for subscriptions. */
+  /** Every procedure of docs/api.md, typed; HTTP with the access token for queries and mutations, WebSocket for subscriptions. */
   api: TRPCClient<AppRouter>;
   /** The signed-in user, or null. */
   user(): User | null;
@@ -53,6 +60,11 @@ export interface ParleyClient {
   onAuthChange(listener: (user: User | null) => void): () => void;
   connection(): ConnectionState;
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+  /**
+   * Reconnects now instead of when the scheduled retry comes (a "Retry now" button, the browser's
+   * `online` event), and retries unsent messages at once. Does nothing while signed out.
+   */
+  reconnectNow(): void;
   /** Every chat event once (replays and re-pushes are dropped); incoming messages are acknowledged automatically. */
   onEvent(listener: (event: ChatEvent, eventId: string) => void): () => void;
   onPresence(listener: (event: PresenceEvent) => void): () => void;

@@ -92,9 +92,12 @@ export class RealtimeSession {
     this.acks.close();
   }
 
-  /** The socket was replaced by force (new token): subscribe again from the cursor. */
+  /** The socket was replaced (new token, or a reconnect asked for now): subscribe again from the cursor. */
   resubscribe(): void {
     if (this.stopped) return;
+    // A retry already scheduled would subscribe a second time.
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     for (const stream of ['events', 'presence'] as const) {
       this.unsubscribe(stream);
       this.subscribe(stream);
@@ -105,6 +108,13 @@ export class RealtimeSession {
     this.generations[stream]++;
     this.subscriptions[stream]?.unsubscribe();
     this.subscriptions[stream] = null;
+  }
+
+  /** What waits for a backoff timer (unsent messages, acknowledgements) goes now. */
+  retryNow(): void {
+    if (this.stopped) return;
+    this.outbox.retryNow();
+    this.acks.retryNow();
   }
 
   async flush(): Promise<void> {

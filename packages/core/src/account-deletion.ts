@@ -40,7 +40,7 @@ export class AccountDeletion {
     const at = Date.now();
     const deletion = await this.store.users.deleteAccount(userId, at);
     if (!deletion) throw unauthorized();
-    for (const sessionId of deletion.endedSessionIds) this.revocations.add(sessionId, at);
+    for (const sessionId of deletion.endedSessionIds) this.revocations.revoke(sessionId, at);
     for (const change of deletion.failed) {
       this.telemetry.messageFailed();
       this.log.info(

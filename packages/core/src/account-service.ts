@@ -171,7 +171,7 @@ export class AccountService {
   async endSession(session: SessionRecord, reason: string): Promise<void> {
     const now = Date.now();
     await this.store.sessions.revoke(session.id, session.userId, now, reason);
-    this.revocations.add(session.id, now);
+    this.revocations.revoke(session.id, now);
   }
 
   private async answerRetryOrEnd(

@@ -17,6 +17,7 @@ export class ConversationService {
     private readonly log: Logger,
   ) {}
 
+  /** Call `presence.track()` on the peer first. */
   toConversation(record: ConversationRecord): Conversation {
     return {
       id: record.id,
@@ -52,12 +53,14 @@ export class ConversationService {
 
   async list(callerId: string): Promise<Conversation[]> {
     const records = await this.store.conversations.listFor(callerId);
+    await this.presence.track(records.map((record) => record.peer.id));
     return records.map((record) => this.toConversation(record));
   }
 
   async get(callerId: string, conversationId: string): Promise<Conversation> {
     const record = await this.store.conversations.getFor(callerId, conversationId);
     if (!record) throw forbidden();
+    await this.presence.track([record.peer.id]);
     return this.toConversation(record);
   }
 
@@ -73,6 +76,7 @@ export class ConversationService {
     const peerId = await this.peerOf(callerId, conversationId);
     const user = await this.store.users.findById(peerId);
     if (!user) throw forbidden();
+    await this.presence.track([user.id]);
     return toPeer(
       {
         id: user.id,

@@ -1,6 +1,13 @@
+import type { AccessTokenKeys } from './access-token-keys.js';
+
 export type CoreConfig = {
-  /** HS256 key for access tokens (32 random bytes). */
+  /**
+   * The shared secret (at least 32 bytes): the HS256 key of access tokens when no asymmetric keys
+   * are set, and always the key refresh tokens are derived from. Every process needs the same one.
+   */
   jwtSecret: Uint8Array;
+  /** Asymmetric access-token keys (EdDSA or RS256, `kid` in the header). @default null: HS256 */
+  accessTokenKeys: AccessTokenKeys | null;
   /** @default 'parley' */
   issuer: string;
   /** @default 'parley-clients' */
@@ -25,10 +32,19 @@ export type CoreConfig = {
   redeliveryInitialMs: number;
   /** @default 60000 */
   redeliveryMaxMs: number;
+  /**
+   * How long a process's claim that a user is connected to it lasts without renewal: when a server
+   * process dies, its users stop counting as online after at most this (announced at the next
+   * heartbeat of a surviving process: lease + heartbeat ≤ 30 s). @default 20000
+   */
+  presenceLeaseMs: number;
+  /** How often a process renews its presence leases and sweeps expired ones. @default 5000 */
+  presenceHeartbeatMs: number;
 };
 
 export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
   jwtSecret,
+  accessTokenKeys: null,
   issuer: 'parley',
   audience: 'parley-clients',
   accessTokenTtlSeconds: 3600,
@@ -41,4 +57,6 @@ export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
   signupsPerIpPerHour: 50,
   redeliveryInitialMs: 2000,
   redeliveryMaxMs: 60000,
+  presenceLeaseMs: 20_000,
+  presenceHeartbeatMs: 5_000,
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Store } from '@parley/db';
 import { AccountDeletion } from './account-deletion.js';
 import { AccountService } from './account-service.js';
@@ -26,6 +27,8 @@ export type ServicesDeps = {
 };
 
 export type Services = {
+  /** This server process among those sharing the database (a random id, new at every start). */
+  processId: string;
   accounts: AccountService;
   accountDeletion: AccountDeletion;
   authenticator: Authenticator;
@@ -50,10 +53,19 @@ export function createServices(deps: ServicesDeps): Services {
   const hasher = new PasswordHasher(config.bcryptCost);
   const tokens = new TokenService(config);
   const accessTokenLifetimeMs = config.accessTokenTtlSeconds * 1000;
-  const revocations = new RevocationList(accessTokenLifetimeMs + 60_000);
+  const processId = randomUUID();
+  const revocations = new RevocationList(
+    accessTokenLifetimeMs + 60_000,
+    store.notifier,
+    store.sessions,
+    log,
+  );
   const rateLimits = new RateLimits(store, config);
   const feed = new LiveEventFeed(store.notifier);
-  const presence = new PresenceTracker(store, log);
+  const presence = new PresenceTracker(store, log, processId, {
+    leaseMs: config.presenceLeaseMs,
+    heartbeatMs: config.presenceHeartbeatMs,
+  });
   const conversations = new ConversationService(store, feed, presence, log);
   const accounts = new AccountService(
     store,
@@ -65,9 +77,8 @@ export function createServices(deps: ServicesDeps): Services {
     log,
     telemetry,
   );
-  let pruneTimer: NodeJS.Timeout | undefined;
-
   return {
+    processId,
     accounts,
     accountDeletion: new AccountDeletion(
       store,
@@ -89,18 +100,18 @@ export function createServices(deps: ServicesDeps): Services {
     presence,
     presenceStream: new PresenceStream(store, presence, conversations),
     async start() {
-      const since = Date.now() - accessTokenLifetimeMs - 60_000;
-      for (const sessionId of await store.sessions.revokedSince(since)) revocations.add(sessionId);
-      pruneTimer = setInterval(() => revocations.prune(), 60_000);
-      pruneTimer.unref();
+      await revocations.start();
+      presence.start();
       await hasher.warmUp();
     },
     async close() {
-      clearInterval(pruneTimer);
+      revocations.close();
+      feed.close();
       const now = Date.now();
       await Promise.all(
         presence.onlineUsers().map((userId) => store.users.setLastSeen(userId, now)),
       );
+      await presence.close();
       await hasher.close();
     },
   };

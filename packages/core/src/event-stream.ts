@@ -56,6 +56,10 @@ export class EventStream {
           waker.notify();
         }
       },
+      resync: () => {
+        readLog = true;
+        waker.notify();
+      },
     });
     const redeliveries = new Map<string, Redelivery>();
     try {

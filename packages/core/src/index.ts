@@ -1,5 +1,12 @@
 export { AccountService, toUser, type ClientMeta } from './account-service.js';
 export type { AccessClaims } from './token-service.js';
+export {
+  AccessTokenKeyError,
+  loadAccessTokenKeys,
+  type AccessTokenKeys,
+  type AccessTokenKeysOptions,
+  type PublicKeyPem,
+} from './access-token-keys.js';
 export { defaultCoreConfig, type CoreConfig } from './core-config.js';
 export { createServices, type Services, type ServicesDeps } from './create-services.js';
 export { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';

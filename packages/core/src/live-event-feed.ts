@@ -8,19 +8,35 @@ export type LiveEventListener = {
   events(appended: AppendedEvent[]): void;
   /** The user's log reached `seq` (possibly in another process sharing the database). */
   grew(seq: number): void;
+  /** Wake-ups from other processes may have been lost: the log may hold anything after the cursor. */
+  resync(): void;
 };
 
 /**
  * Tells live streams that users' logs grew. Streams in this process get the appended events
  * themselves; the store's notifier carries a wake-up to other processes, whose streams read the log.
  * Publish only after the transaction that appended the events has committed.
+ *
+ * The notifier sees one subscription per user with live streams here (however many devices they
+ * have) and one resync listener for the whole feed; both fan out to the streams in this process.
  */
 export class LiveEventFeed {
   private readonly local = new EventEmitter();
+  private readonly grown = new EventEmitter();
+  private readonly notifierSubscriptions = new Map<
+    string,
+    { streams: number; unsubscribe: () => void }
+  >();
+  private readonly resyncListeners = new Set<() => void>();
+  private readonly stopResync: () => void;
 
   constructor(private readonly notifier: Notifier) {
     // One listener per live subscription: thousands are normal, not a leak.
     this.local.setMaxListeners(0);
+    this.grown.setMaxListeners(0);
+    this.stopResync = notifier.onResync(() => {
+      for (const listener of [...this.resyncListeners]) listener();
+    });
   }
 
   publish(appended: AppendedEvent[]): void {
@@ -39,13 +55,58 @@ export class LiveEventFeed {
 
   subscribe(userId: string, listener: LiveEventListener): () => void {
     const onEvents = (events: AppendedEvent[]) => listener.events(events);
+    const onGrew = (seq: number) => listener.grew(seq);
+    const onResync = () => listener.resync();
     this.local.on(userId, onEvents);
-    const unsubscribeNotifier = this.notifier.subscribe(eventTopic(userId), (seq) =>
-      listener.grew(Number(seq)),
-    );
+    this.grown.on(userId, onGrew);
+    this.resyncListeners.add(onResync);
+    this.holdNotifierSubscription(userId);
+    let subscribed = true;
     return () => {
+      if (!subscribed) return;
+      subscribed = false;
       this.local.off(userId, onEvents);
-      unsubscribeNotifier();
+      this.grown.off(userId, onGrew);
+      this.resyncListeners.delete(onResync);
+      this.releaseNotifierSubscription(userId);
     };
+  }
+
+  /** Live streams subscribed now (all users). */
+  streamCount(): number {
+    return this.resyncListeners.size;
+  }
+
+  /** Users whose topic this feed listens to on the notifier. */
+  notifierTopicCount(): number {
+    return this.notifierSubscriptions.size;
+  }
+
+  close(): void {
+    this.stopResync();
+    for (const subscription of this.notifierSubscriptions.values()) subscription.unsubscribe();
+    this.notifierSubscriptions.clear();
+  }
+
+  private holdNotifierSubscription(userId: string): void {
+    const existing = this.notifierSubscriptions.get(userId);
+    if (existing) {
+      existing.streams += 1;
+      return;
+    }
+    const unsubscribe = this.notifier.subscribe(eventTopic(userId), (seq) => {
+      const parsed = Number(seq);
+      if (Number.isSafeInteger(parsed)) this.grown.emit(userId, parsed);
+    });
+    this.notifierSubscriptions.set(userId, { streams: 1, unsubscribe });
+  }
+
+  private releaseNotifierSubscription(userId: string): void {
+    const subscription = this.notifierSubscriptions.get(userId);
+    if (!subscription) return;
+    subscription.streams -= 1;
+    if (subscription.streams > 0) return;
+    this.notifierSubscriptions.delete(userId);
+    subscription.unsubscribe();
   }
 }

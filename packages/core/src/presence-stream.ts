@@ -28,9 +28,8 @@ export class PresenceStream {
       const peerId = userA === userId ? userB : userB === userId ? userA : null;
       if (peerId === null || peers.has(peerId)) return;
       peers.add(peerId);
-      this.store.users
-        .findById(peerId)
-        .then((peer) =>
+      Promise.all([this.store.users.findById(peerId), this.presence.track([peerId])])
+        .then(([peer]) =>
           push({ type: 'presence', ...this.presence.presenceOf(peerId, peer?.lastSeenAt ?? null) }),
         )
         .catch(() => undefined);
@@ -40,6 +39,7 @@ export class PresenceStream {
         (peer) => peer.deletedAt === null,
       );
       for (const record of records) peers.add(record.id);
+      await this.presence.track(peers);
       yield {
         type: 'snapshot',
         peers: records.map((record) => this.presence.presenceOf(record.id, record.lastSeenAt)),

@@ -13,7 +13,7 @@ const tooManyRequests = (message: string, res: RateLimiterRes) => {
   });
 };
 
-/** The limits of API.md, kept in the database so that a restart does not reset them. */
+/** The limits of docs/api.md, kept in the database so that a restart does not reset them. */
 export class RateLimits {
   private readonly loginFailures: RateLimiterAbstract;
   private readonly signups: RateLimiterAbstract;

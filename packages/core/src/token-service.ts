@@ -6,7 +6,8 @@ import {
   timingSafeEqual,
   type KeyObject,
 } from 'node:crypto';
-import { SignJWT, errors, jwtVerify } from 'jose';
+import { SignJWT, errors, jwtVerify, type CompactJWSHeaderParameters } from 'jose';
+import type { AccessTokenKeys } from './access-token-keys.js';
 import type { CoreConfig } from './core-config.js';
 import { unauthorized } from './domain-error.js';
 
@@ -17,11 +18,17 @@ const VERIFIED_CACHE_SIZE = 20_000;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('base64url');
 
-/** Access tokens (JWT, HS256 pinned) and opaque refresh tokens. */
+/**
+ * Access tokens (JWT) and opaque refresh tokens. Access tokens are HS256 with the shared secret,
+ * or, when asymmetric keys are configured, EdDSA/RS256 with a `kid` in the header. Each key is
+ * pinned to its one algorithm; refresh tokens are HMACs with the secret in both modes.
+ */
 export class TokenService {
   private readonly refreshKey: Buffer;
   private readonly tagKey: Buffer;
-  private readonly signingKey: KeyObject;
+  private readonly secretKey: KeyObject;
+  private readonly keys: AccessTokenKeys | null;
+  private readonly algorithms: string[];
   /**
    * Tokens whose signature and claims were checked, oldest first. A token is presented again on
    * every HTTP call and reconnect; its claims cannot change, so only its expiry is checked again
@@ -32,20 +39,29 @@ export class TokenService {
   constructor(private readonly config: CoreConfig) {
     this.refreshKey = createHmac('sha256', config.jwtSecret).update('parley/refresh/v1').digest();
     this.tagKey = createHmac('sha256', config.jwtSecret).update('parley/refresh-tag/v1').digest();
-    this.signingKey = createSecretKey(config.jwtSecret);
+    this.secretKey = createSecretKey(config.jwtSecret);
+    this.keys = config.accessTokenKeys;
+    const acceptsHs256 = this.keys === null || this.keys.acceptHs256;
+    this.algorithms = [
+      ...(acceptsHs256 ? ['HS256'] : []),
+      ...new Set([...(this.keys?.verification.values() ?? [])].map((key) => key.alg)),
+    ];
   }
 
   /** Deterministic in `issuedAtSeconds`, so an exact retry of a refresh can get the same token back. */
   async issueAccessToken(userId: string, sessionId: string, issuedAtSeconds: number) {
     const expiresAtSeconds = issuedAtSeconds + this.config.accessTokenTtlSeconds;
+    const signing = this.keys?.signing;
     const token = await new SignJWT({ sid: sessionId })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setProtectedHeader(
+        signing ? { alg: signing.alg, kid: signing.kid, typ: 'JWT' } : { alg: 'HS256', typ: 'JWT' },
+      )
       .setSubject(userId)
       .setIssuer(this.config.issuer)
       .setAudience(this.config.audience)
       .setIssuedAt(issuedAtSeconds)
       .setExpirationTime(expiresAtSeconds)
-      .sign(this.signingKey);
+      .sign(signing?.key ?? this.secretKey);
     return { token, expiresAt: expiresAtSeconds * 1000 };
   }
 
@@ -67,8 +83,8 @@ export class TokenService {
 
   private async verifySignedToken(token: string): Promise<AccessClaims> {
     try {
-      const { payload } = await jwtVerify(token, this.signingKey, {
-        algorithms: ['HS256'],
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header), {
+        algorithms: this.algorithms,
         issuer: this.config.issuer,
         audience: this.config.audience,
         requiredClaims: ['exp', 'iat', 'iss', 'aud', 'sub', 'sid'],
@@ -81,6 +97,18 @@ export class TokenService {
       if (error instanceof errors.JWTExpired) throw unauthorized('Your session token has expired.');
       throw unauthorized('Invalid access token.');
     }
+  }
+
+  /**
+   * The one key that may verify a token with this header: the secret only for HS256, a public
+   * key only under its kid and for its own algorithm. A token that names RS256 but was made with
+   * the public key's bytes as an HMAC secret, or names an unknown kid, finds no key.
+   */
+  private keyFor(header: CompactJWSHeaderParameters): KeyObject {
+    if (header.alg === 'HS256' && this.algorithms.includes('HS256')) return this.secretKey;
+    const key = header.kid === undefined ? undefined : this.keys?.verification.get(header.kid);
+    if (key && key.alg === header.alg) return key.key;
+    throw unauthorized('Invalid access token.');
   }
 
   /** A new session's first refresh token: `<sessionId>.<32 random bytes>.<tag>`. */

@@ -13,6 +13,7 @@ export class UserService {
     const prefix = query.trim();
     if (prefix.length === 0) return [];
     const users = await this.store.users.searchByPrefix(prefix, callerId, limit);
+    await this.presence.track(users.map((user) => user.id));
     return users.map((user) => ({
       id: user.id,
       username: user.username,

@@ -7,3 +7,5 @@ export {
   sqliteMigrationsFolder,
   type SqliteStoreOptions,
 } from './sqlite/open-sqlite-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js';
+export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';

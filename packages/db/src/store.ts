@@ -102,7 +102,10 @@ export interface ConversationRepository {
 export type MessageSearchQuery = {
   /** Only messages of this user's conversations. */
   ownerId: string;
-  /** The words to find, as typed; the last one matches as a prefix. */
+  /**
+   * The words to find, as typed: each is split and accent-folded like the message bodies (so any
+   * text is safe, and `C++` finds `c`), all must match, and the last one matches as a prefix.
+   */
   words: string[];
   conversationId: string | null;
   /** Only messages older than this message id. */
@@ -177,7 +180,11 @@ export type RateLimiterOptions = {
  * are called, and whoever relies on notifications re-reads the durable state they stand for.
  */
 export interface Notifier {
-  /** Delivered to this process's subscribers at once and to other processes' after the commit. */
+  /**
+   * Delivered to this process's subscribers at once (synchronously) and to other processes'
+   * shortly after. Call it once the change it announces is committed. Never throws: a failure to
+   * reach the other processes is reported in the background and triggers `onResync` listeners.
+   */
   publish(topic: string, message: string): void;
   subscribe(topic: string, listener: (message: string) => void): () => void;
   /** Called after notifications may have been missed (the listening connection came back). */
@@ -206,9 +213,9 @@ export type StoreStats = {
   poolMax: number;
   /** Pool connections open now. */
   poolOpen: number;
-  /** Queries running now. */
+  /** Repository operations running now (at most one per pool connection). */
   queriesInFlight: number;
-  /** Queries waiting for a free connection. */
+  /** Repository operations waiting for a free connection. */
   queriesWaiting: number;
   /** Delay of the latest cross-process notification, publish to receipt (null: none yet). */
   notificationLagMs: number | null;
@@ -229,7 +236,10 @@ export interface Store {
   createRateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   /** Size in bytes of the database on disk, for the metrics. */
   sizeBytes(): Promise<number>;
-  /** Resolves once the database answers a trivial query; rejects when it cannot be reached. */
+  /**
+   * Resolves once the database answers a trivial query; rejects when it cannot be reached, within
+   * a couple of seconds (never hangs while the server is down).
+   */
   ping(): Promise<void>;
   stats(): StoreStats;
   close(): Promise<void>;

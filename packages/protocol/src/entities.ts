@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The shared shapes of API.md. Timestamps are epoch milliseconds; ids are opaque strings. */
+/** The shared shapes of docs/api.md. Timestamps are epoch milliseconds; ids are opaque strings. */
 export const userSchema = z.object({ id: z.string(), username: z.string(), createdAt: z.number() });
 export type User = z.infer<typeof userSchema>;
 

@@ -53,7 +53,7 @@ describe('registerInput', () => {
 });
 
 describe('paging limits', () => {
-  it('defaults and bounds the page sizes of API.md', () => {
+  it('defaults and bounds the page sizes of docs/api.md', () => {
     expect(historyInput.parse({ conversationId: 'c' }).limit).toBe(50);
     expect(historyInput.safeParse({ conversationId: 'c', limit: 101 }).success).toBe(false);
     expect(userSearchInput.parse({ query: 'a' }).limit).toBe(20);

@@ -1,4 +1,4 @@
-/** Limits of the public contract (API.md, "Rules"). Server and clients validate against the same numbers. */
+/** Limits of the public contract (docs/api.md, "Rules" and "Limits"). Server and clients validate against the same numbers. */
 export const limits = {
   usernameMinLength: 3,
   usernameMaxLength: 32,

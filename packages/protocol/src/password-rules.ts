@@ -1,6 +1,6 @@
 import { limits } from './limits.js';
 
-/** Names of the password rules, reported by name when they fail (API.md, "Passwords"). */
+/** Names of the password rules, reported by name when they fail (docs/api.md, "Passwords"). */
 export type PasswordRule =
   'minLength' | 'maxLength' | 'uppercase' | 'lowercase' | 'digit' | 'notUsername' | 'common';
 

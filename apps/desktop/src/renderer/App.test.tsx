@@ -147,9 +147,11 @@ describe('signed in', () => {
       expect(fake.calls.some(([name]) => name === 'conversations.markRead')).toBe(true),
     );
 
-    // blank is refused with a reason
+    // Enter on a blank box does nothing, and says nothing
     fireEvent.keyDown(composer, { key: 'Enter' });
-    expect(screen.getByText('Type a message first.')).toBeTruthy();
+    fireEvent.keyDown(composer, { key: 'Enter' });
+    expect(fake.calls.filter(([name]) => name === 'send')).toEqual([]);
+    expect(document.getElementById('composer-error')?.textContent).toBe('');
 
     type(composer, 'line one');
     fireEvent.keyDown(composer, { key: 'Enter', shiftKey: true });
@@ -164,7 +166,9 @@ describe('signed in', () => {
     const status = () =>
       document.querySelector(`[data-client-id="${entry.clientId}"] [data-status]`);
     expect(status()?.getAttribute('data-status')).toBe('sending');
-    expect(status()?.querySelector('[aria-label]')?.getAttribute('aria-label')).toBe('Sending');
+    expect(status()?.querySelector('[aria-label]')?.getAttribute('aria-label')).toBe(
+      'On this device: not yet accepted by the server',
+    );
 
     const stored = makeMessage({
       conversationId: bob.id,
@@ -176,6 +180,9 @@ describe('signed in', () => {
     });
     fake.updateOutbox(entry.clientId, { status: 'pending', message: stored });
     expect(status()?.getAttribute('data-status')).toBe('pending');
+    expect(status()?.querySelector('[aria-label]')?.getAttribute('aria-label')).toBe(
+      'Sent to the server: waiting for the recipient to connect',
+    );
     fake.emit({
       type: 'status',
       conversationId: bob.id,
@@ -209,7 +216,7 @@ describe('signed in', () => {
     expect(screen.getByTestId('char-counter').textContent).toBe('4600 / 5000');
     type(composer, '😀'.repeat(5001));
     fireEvent.keyDown(composer, { key: 'Enter' });
-    expect(screen.getByText('This message is 1 characters over the 5000 limit.')).toBeTruthy();
+    expect(screen.getByText('This message is 1 character over the 5000 limit.')).toBeTruthy();
     expect(fake.calls.filter(([name]) => name === 'send')).toEqual([]);
   });
 
@@ -294,7 +301,11 @@ describe('signed in', () => {
     await screen.findByText('are you there?', { selector: '[data-testid="body"]' });
     fake.emit({ type: 'peer-deleted', conversationId: bob.id });
     await waitFor(() => expect(screen.getByTestId('peer-name').textContent).toBe('Deleted User'));
-    expect(screen.getByTestId('sender').textContent).toBe('Deleted User');
+    // a one-to-one chat names nobody above the bubbles; screen readers hear who wrote each one
+    expect(screen.queryByTestId('sender')).toBeNull();
+    expect(document.querySelector('li[data-mine="false"] .sr-only')?.textContent).toBe(
+      'Deleted User: ',
+    );
     expect(screen.queryByLabelText('Message')).toBeNull();
     expect(screen.getByText('You can no longer reply: this account was deleted.')).toBeTruthy();
   });
@@ -308,5 +319,24 @@ describe('signed in', () => {
     expect(screen.getByRole('status').textContent).toContain('Offline');
     fake.setConnection({ kind: 'online' });
     expect(document.querySelector('[data-connection]')).toBeNull();
+  });
+
+  it('says so at once when the browser goes offline, shows presence as unknown, and reconnects when it is back', async () => {
+    const { fake } = signedIn();
+    const list = await screen.findByTestId('conversation-list');
+    const dot = () => list.querySelector(`[data-conversation="bob"] [data-presence]`);
+    expect(dot()?.getAttribute('data-presence')).toBe('offline');
+    window.dispatchEvent(new Event('offline'));
+    expect(screen.getByRole('status').textContent).toContain('You are offline');
+    expect(dot()?.getAttribute('data-presence')).toBe('unknown');
+    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(0);
+    window.dispatchEvent(new Event('online'));
+    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(1);
+    expect(document.querySelector('[data-connection]')).toBeNull();
+
+    // "Retry now" while a reconnect waits
+    fake.setConnection({ kind: 'reconnecting', retryAt: Date.now() + 4_000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(2);
   });
 });

@@ -51,3 +51,6 @@ export const useDrafts = () => useChatServices().drafts;
 export const useMessageSearch = () => useChatServices().messageSearch;
 export const useUserSearch = () => useChatServices().userSearch;
 export const useChat = (): ChatServices => useChatServices();
+/** The typed procedures the app calls (sessions, search, …). */
+export const useApi = (): ChatClient['api'] => useApp().client.api;
+export const useNotificationPrefs = () => useChatServices().notificationPrefs;

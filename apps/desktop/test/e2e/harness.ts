@@ -160,3 +160,27 @@ export async function recordStatuses(page: Page): Promise<void> {
 export function recordedStatuses(page: Page): Promise<string[]> {
   return page.evaluate<string[]>('window.__statuses');
 }
+
+export async function logIn(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${baseUrl}/#/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByTestId('me').waitFor();
+}
+
+/** How the page itself sits in the window: it never scrolls, and is exactly the window's height. */
+export function pageGeometry(
+  page: Page,
+): Promise<{ scrollTop: number; documentHeight: number; viewportHeight: number }> {
+  return page.evaluate(`({
+    scrollTop: document.scrollingElement.scrollTop,
+    documentHeight: document.scrollingElement.scrollHeight,
+    viewportHeight: window.innerHeight,
+  })`);
+}

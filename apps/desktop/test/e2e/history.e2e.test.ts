@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createParleyClient } from '@parley/client';
 import type { Browser } from 'playwright-core';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, seedConversation, startParley, type Parley } from './harness.js';
 
@@ -19,6 +21,15 @@ describe('history loads as you scroll up', () => {
       { sender: `writer_${suffix}`, reader: `reader_${suffix}`, password },
       Array.from({ length: total }, (_, i) => `line ${i + 1}`),
     );
+    // read already (elsewhere): the conversation opens at the newest message, not at "New messages"
+    const reader = createParleyClient({ url: parley.server.url, WebSocket });
+    await reader.login(`reader_${suffix}`, password);
+    const [conversation] = await reader.api.conversations.list.query();
+    await reader.api.conversations.markRead.mutate({
+      conversationId: conversation!.id,
+      upToMessageId: conversation!.lastMessage!.id,
+    });
+    reader.close();
   });
 
   afterAll(async () => {

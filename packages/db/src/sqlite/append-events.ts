@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { toAppendedEvents } from '../appended-events.js';
 import type { AppendedEvent, NewEvent } from '../records.js';
 import { events } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -43,8 +44,7 @@ export class EventAppender {
   }
 
   append(newEvents: NewEvent[], now: number): AppendedEvent[] {
-    const appended: AppendedEvent[] = [];
-    for (const event of newEvents) {
+    const seqs = newEvents.map((event) => {
       const seq = this.head(event.userId) + 1;
       this.lastSeq.set(event.userId, seq);
       this.insert.run({
@@ -56,17 +56,8 @@ export class EventAppender {
         payload: event.payload ?? null,
         createdAt: now,
       });
-      appended.push({
-        userId: event.userId,
-        seq,
-        type: event.type,
-        messageId: event.messageId ?? null,
-        conversationId: event.conversationId ?? null,
-        payload: event.payload ?? null,
-        createdAt: now,
-        message: event.message ?? null,
-      });
-    }
-    return appended;
+      return seq;
+    });
+    return toAppendedEvents(newEvents, seqs, now);
   }
 }

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ftsMatchExpression, ownerToken, parseSnippet, snippetMarkers } from './fts-query.js';
-
-const { start, end } = snippetMarkers;
+import { ftsMatchExpression, ownerToken } from './fts-query.js';
 
 describe('ftsMatchExpression', () => {
   it('quotes every word, makes the last a prefix and scopes to the owner', () => {
@@ -23,17 +21,5 @@ describe('ftsMatchExpression', () => {
     expect(ownerToken('123e4567-e89b-12d3-a456-426614174000')).toBe(
       'u123e4567e89b12d3a456426614174000',
     );
-  });
-});
-
-describe('parseSnippet', () => {
-  it('strips markers and reports UTF-16 offsets of the matches', () => {
-    const parsed = parseSnippet(`I ❤️ the ${start}café${end} and ${start}Cafe${end}s`);
-    expect(parsed.snippet).toBe('I ❤️ the café and Cafes');
-    expect(parsed.highlights.map(([a, b]) => parsed.snippet.slice(a, b))).toEqual(['café', 'Cafe']);
-  });
-
-  it('ignores an end marker without a start', () => {
-    expect(parseSnippet(`a${end}b`)).toEqual({ snippet: 'ab', highlights: [] });
   });
 });

@@ -4,7 +4,10 @@
  * restricts the match to their conversations inside the index lookup.
  */
 export function ftsMatchExpression(words: string[], ownerId: string): string | null {
-  const safe = words.map((word) => word.replace(/"/g, '""')).filter((word) => word.length > 0);
+  // FTS5 ends a string at NUL ("unterminated string"), and no body word contains one.
+  const safe = words
+    .map((word) => word.replaceAll('\0', '').replace(/"/g, '""'))
+    .filter((word) => word.length > 0);
   if (safe.length === 0) return null;
   const phrases = safe.map(
     (word, index) => `body:"${word}"${index === safe.length - 1 ? '*' : ''}`,
@@ -14,25 +17,3 @@ export function ftsMatchExpression(words: string[], ownerId: string): string | n
 
 /** The token under which a participant's messages are indexed (see the search migration). */
 export const ownerToken = (userId: string): string => `u${userId.replace(/-/g, '')}`;
-
-const MARK_START = '\u0001';
-const MARK_END = '\u0002';
-export const snippetMarkers = { start: MARK_START, end: MARK_END } as const;
-
-/** Strips snippet()'s markers, returning the plain text and [start, end) offsets of the matches. */
-export function parseSnippet(marked: string): {
-  snippet: string;
-  highlights: Array<[number, number]>;
-} {
-  let snippet = '';
-  const highlights: Array<[number, number]> = [];
-  let openAt = -1;
-  for (const char of marked) {
-    if (char === MARK_START) openAt = snippet.length;
-    else if (char === MARK_END) {
-      if (openAt >= 0) highlights.push([openAt, snippet.length]);
-      openAt = -1;
-    } else snippet += char;
-  }
-  return { snippet, highlights };
-}

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { getTableName } from 'drizzle-orm';
+import { CounterRateLimiter } from '../counter-rate-limiter.js';
 import { InMemoryPresenceLeases } from '../in-memory-presence-leases.js';
 import { InProcessNotifier } from '../in-process-notifier.js';
 import { EventAppender } from './append-events.js';
@@ -15,7 +16,7 @@ import * as schema from './schema.js';
 import { SqliteConversationRepository } from './sqlite-conversation-repository.js';
 import { SqliteEventRepository } from './sqlite-event-repository.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
-import { SqliteRateLimiter } from './sqlite-rate-limiter.js';
+import { SqliteRateLimitCounters } from './sqlite-rate-limit-counters.js';
 import { SqliteSessionRepository } from './sqlite-session-repository.js';
 import { SqliteUserRepository } from './sqlite-user-repository.js';
 
@@ -60,7 +61,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   const appender = new EventAppender(db);
   const batcher = new TransactionBatcher(client);
-  const rateLimitStatements = SqliteRateLimiter.prepare(client, getTableName(schema.rateLimits));
+  const rateLimitCounters = new SqliteRateLimitCounters(
+    client,
+    getTableName(schema.rateLimits),
+    batcher,
+  );
   return {
     dialect: 'sqlite',
     users: new SqliteUserRepository(db, appender),
@@ -71,7 +76,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     notifier: new InProcessNotifier(),
     presenceLeases: new InMemoryPresenceLeases(),
     createRateLimiter(limiter: RateLimiterOptions) {
-      return new SqliteRateLimiter(limiter, rateLimitStatements, batcher);
+      return new CounterRateLimiter(limiter, rateLimitCounters);
     },
     async sizeBytes() {
       const sizeOf = (file: string) => {

@@ -9,7 +9,8 @@ import type {
 } from '../store.js';
 import type { EventAppender } from './append-events.js';
 import type { TransactionBatcher } from './transaction-batcher.js';
-import { ftsMatchExpression, parseSnippet, snippetMarkers } from './fts-query.js';
+import { parseSnippet, snippetMarkers } from '../search-snippet.js';
+import { ftsMatchExpression } from './fts-query.js';
 import {
   idList,
   inIdList,
@@ -19,7 +20,7 @@ import {
 } from './message-columns.js';
 import { conversations, messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { statusEvent } from './status-event.js';
+import { statusEvent } from '../status-event.js';
 
 /** Hot paths use statements prepared once per connection: building SQL per call costs more than running it. */
 export class SqliteMessageRepository implements MessageRepository {

@@ -5,7 +5,7 @@ import type { AccountDeletion, UserRepository } from '../store.js';
 import type { EventAppender } from './append-events.js';
 import { messageColumns, toMessageRecord } from './message-columns.js';
 import { conversations, messages, sessions, users } from './schema.js';
-import { statusEvent } from './status-event.js';
+import { statusEvent } from '../status-event.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 const userColumns = {

@@ -1,5 +1,5 @@
 import { Show, createSignal, onCleanup } from 'solid-js';
-import { useConversations, useRouter } from '../context';
+import { useConnection, useConversations, useRouter } from '../context';
 import { formatLastSeen } from '../lib/format';
 import { Composer } from './Composer';
 import { BackIcon } from './icons';
@@ -10,6 +10,7 @@ import { PresenceDot } from './PresenceDot';
 export function ChatView(props: { conversationId: string; targetMessageId: string | null }) {
   const conversations = useConversations();
   const router = useRouter();
+  const connection = useConnection();
   const conversation = () => conversations.get(props.conversationId);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -51,9 +52,11 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
               <p class="text-xs text-slate-600 dark:text-slate-400" data-testid="peer-status">
                 {current().peer.deleted
                   ? 'This account was deleted'
-                  : current().peer.online
-                    ? 'Online'
-                    : formatLastSeen(current().peer.lastSeenAt, now())}
+                  : !connection.live()
+                    ? 'Not connected: presence unknown'
+                    : current().peer.online
+                      ? 'Online'
+                      : formatLastSeen(current().peer.lastSeenAt, now())}
               </p>
             </div>
           </header>

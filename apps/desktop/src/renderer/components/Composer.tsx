@@ -6,7 +6,12 @@ import { SendIcon } from './icons';
 /** Shown from here on, so the limit never comes as a surprise. */
 export const COUNTER_FROM = limits.messageMaxCodePoints - 500;
 
-/** Enter sends, Shift+Enter is a new line; blank and over-long messages are stopped with a reason. */
+/** "This message is 1 character over the 4000 limit." */
+export function overLimitMessage(over: number): string {
+  return `This message is ${over} ${over === 1 ? 'character' : 'characters'} over the ${limits.messageMaxCodePoints} limit.`;
+}
+
+/** Enter sends, Shift+Enter is a new line; blank messages are not sent, over-long ones are stopped with a reason. */
 export function Composer(props: { conversationId: string; disabled?: string | null }) {
   const chat = useChat();
   const drafts = useDrafts();
@@ -39,14 +44,10 @@ export function Composer(props: { conversationId: string; disabled?: string | nu
 
   const submit = (): void => {
     const body = text();
-    if (body.trim() === '') {
-      setError('Type a message first.');
-      return;
-    }
+    // Enter on an empty box is a slip, not a mistake to point out.
+    if (body.trim() === '') return;
     if (over() > 0) {
-      setError(
-        `This message is ${over()} characters over the ${limits.messageMaxCodePoints} limit.`,
-      );
+      setError(overLimitMessage(over()));
       return;
     }
     setError(null);

@@ -1,4 +1,4 @@
-import { For, Show, type JSX } from 'solid-js';
+import { For, Show, onMount, type JSX } from 'solid-js';
 
 /** A labelled input with its errors right below it, tied together for screen readers. */
 export function Field(props: {
@@ -13,6 +13,11 @@ export function Field(props: {
   children?: JSX.Element;
   autofocus?: boolean;
 }) {
+  let input: HTMLInputElement | undefined;
+  // `autofocus` only works when a page loads; switching screens (log in → sign up) focuses here.
+  onMount(() => {
+    if (props.autofocus) input?.focus();
+  });
   const errorId = () => `${props.id}-errors`;
   const hasErrors = () => (props.errors?.length ?? 0) > 0;
   return (
@@ -21,6 +26,7 @@ export function Field(props: {
         {props.label}
       </label>
       <input
+        ref={input}
         id={props.id}
         name={props.id}
         type={props.type ?? 'text'}

@@ -1,6 +1,7 @@
 import { Show, createSignal } from 'solid-js';
 import { useServer, useSession } from '../context';
 import { errorInfo } from '../lib/errors';
+import { loginErrorMessage } from '../lib/lockout-message';
 import { AuthForm } from './AuthForm';
 import { linkButton } from './AuthLayout';
 import { Field } from './Field';
@@ -21,12 +22,7 @@ export function LoginScreen() {
     try {
       await session.login(username(), password());
     } catch (caught) {
-      const info = errorInfo(caught);
-      setError(
-        info.code === 'TOO_MANY_REQUESTS' && info.retryAfter !== null
-          ? `${info.message} Try again in ${Math.ceil(info.retryAfter / 60)} min.`
-          : info.message,
-      );
+      setError(loginErrorMessage(errorInfo(caught)));
     }
   };
 

@@ -1,4 +1,4 @@
-import { For, Match, Switch, onCleanup, type JSX } from 'solid-js';
+import { For, Match, Show, Switch, onCleanup, type JSX } from 'solid-js';
 import type { QueryState } from '../stores/debounced-query';
 
 /**
@@ -7,7 +7,12 @@ import type { QueryState } from '../stores/debounced-query';
  * move through. The query is cleared when it goes away.
  */
 export function SearchAsYouType<T>(props: {
-  search: { state: QueryState<T>; setQuery: (query: string) => void; clear: () => void };
+  search: {
+    state: QueryState<T>;
+    setQuery: (query: string) => void;
+    clear: () => void;
+    loadMore?: () => Promise<void>;
+  };
   /** The input's id; its label and placeholder are `label`. */
   inputId: string;
   label: string;
@@ -69,6 +74,20 @@ export function SearchAsYouType<T>(props: {
             <ul aria-label={props.listLabel} data-testid={props.listTestId}>
               <For each={state().results}>{(result) => <li>{props.children(result)}</li>}</For>
             </ul>
+            <Show when={state().next !== null && props.search.loadMore}>
+              {(loadMore) => (
+                <div class="border-t border-slate-200 p-2 text-center dark:border-slate-800">
+                  <button
+                    type="button"
+                    class="rounded-lg px-3 py-1.5 text-sm font-medium text-accent-700 hover:bg-slate-100 disabled:opacity-60 dark:text-sky-300 dark:hover:bg-slate-800"
+                    disabled={state().loadingMore}
+                    onClick={() => void loadMore()()}
+                  >
+                    {state().loadingMore ? 'Loading more results…' : 'Load more results'}
+                  </button>
+                </div>
+              )}
+            </Show>
           </Match>
           <Match when={state().status === 'loading'}>
             <p class={note}>Searching…</p>

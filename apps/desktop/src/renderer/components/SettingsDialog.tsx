@@ -1,19 +1,33 @@
 import type { User } from '@parley/protocol';
-import { Show, createResource, createSignal } from 'solid-js';
-import { useDrafts, usePlatform, useSession } from '../context';
-import { errorInfo } from '../lib/errors';
+import { Show, createSignal } from 'solid-js';
+import { useDrafts, useServer, useSession } from '../context';
 import { Dialog } from './Dialog';
-import { ErrorAlert } from './ErrorAlert';
+import { DeleteAccountSection } from './settings/DeleteAccountSection';
+import { NotificationsSection } from './settings/NotificationsSection';
+import { SessionsSection } from './settings/SessionsSection';
 
-/** Account and app settings: notifications (desktop), log out, delete the account. */
+/**
+ * Settings, the same view in the browser and the desktop app, one section per concern: the account
+ * (who, which server, log out), notifications, where the account is signed in, and deleting it.
+ * A password change will be a section of its own, beside the account one, once the server offers it.
+ */
 export function SettingsDialog(props: { user: User; onClose: () => void }) {
+  return (
+    <Dialog title="Settings" onClose={() => props.onClose()}>
+      <div class="max-h-[75vh] space-y-5 overflow-y-auto p-4">
+        <AccountSection user={props.user} />
+        <NotificationsSection />
+        <SessionsSection />
+        <DeleteAccountSection />
+      </div>
+    </Dialog>
+  );
+}
+
+function AccountSection(props: { user: User }) {
   const session = useSession();
-  const platform = usePlatform();
   const drafts = useDrafts();
-  const [settings, { mutate }] = createResource(() => platform.settings());
-  const [password, setPassword] = createSignal('');
-  const [confirming, setConfirming] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
+  const server = useServer();
   const [busy, setBusy] = createSignal(false);
 
   const logout = async (): Promise<void> => {
@@ -22,108 +36,25 @@ export function SettingsDialog(props: { user: User; onClose: () => void }) {
     await session.logout().catch(() => undefined);
   };
 
-  const deleteAccount = async (event: SubmitEvent): Promise<void> => {
-    event.preventDefault();
-    setError(null);
-    if (password() === '') {
-      setError('Enter your password to confirm.');
-      return;
-    }
-    setBusy(true);
-    try {
-      await session.deleteAccount(password());
-      await drafts.clearAll().catch(() => undefined);
-    } catch (caught) {
-      setError(errorInfo(caught).message);
-      setBusy(false);
-    }
-  };
-
   return (
-    <Dialog title="Settings" onClose={() => props.onClose()}>
-      <div class="space-y-6 p-4">
-        <section>
-          <p class="text-sm text-slate-600 dark:text-slate-400">
-            Signed in as{' '}
-            <strong class="text-slate-900 dark:text-slate-100">{props.user.username}</strong>
-          </p>
-          <Show when={settings()}>
-            {(current) => (
-              <>
-                <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                  Server: {current().serverUrl}
-                </p>
-                <label class="mt-3 flex items-center gap-2 text-sm">
-                  <input
-                    type="checkbox"
-                    checked={current().notifications}
-                    onChange={(event) => {
-                      const enabled = event.currentTarget.checked;
-                      mutate({ ...current(), notifications: enabled });
-                      void platform.setNotifications(enabled);
-                    }}
-                  />
-                  Notify me about new messages while Parley is in the background
-                </label>
-              </>
-            )}
-          </Show>
-          <button
-            type="button"
-            class="mt-4 rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
-            onClick={() => void logout()}
-            disabled={busy()}
-          >
-            Log out
-          </button>
-        </section>
-        <section class="border-t border-slate-200 pt-4 dark:border-slate-800">
-          <h3 class="text-sm font-semibold text-red-700 dark:text-red-400">Delete account</h3>
-          <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">
-            Your account is closed for good. People you talked to keep the conversations; your
-            messages show as “Deleted User”.
-          </p>
-          <Show
-            when={confirming()}
-            fallback={
-              <button
-                type="button"
-                class="mt-3 rounded-lg border border-red-300 px-4 py-2 text-sm font-medium text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-400 dark:hover:bg-red-950"
-                onClick={() => setConfirming(true)}
-              >
-                Delete my account…
-              </button>
-            }
-          >
-            <form
-              class="mt-3 space-y-2"
-              onSubmit={(event) => void deleteAccount(event)}
-              aria-label="Confirm account deletion"
-            >
-              <label for="delete-password" class="block text-sm font-medium">
-                Your password
-              </label>
-              <input
-                id="delete-password"
-                type="password"
-                autocomplete="current-password"
-                autofocus
-                value={password()}
-                onInput={(event) => setPassword(event.currentTarget.value)}
-                class="block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950"
-              />
-              <ErrorAlert message={error()} />
-              <button
-                type="submit"
-                class="rounded-lg bg-red-600 px-4 py-2 text-sm font-medium text-white hover:bg-red-700 disabled:opacity-60"
-                disabled={busy()}
-              >
-                Delete my account permanently
-              </button>
-            </form>
-          </Show>
-        </section>
-      </div>
-    </Dialog>
+    <section>
+      <p class="text-sm text-slate-600 dark:text-slate-400">
+        Signed in as{' '}
+        <strong class="text-slate-900 dark:text-slate-100">{props.user.username}</strong>
+      </p>
+      <Show when={server}>
+        {(current) => (
+          <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">Server: {current().url}</p>
+        )}
+      </Show>
+      <button
+        type="button"
+        class="mt-3 rounded-lg border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+        onClick={() => void logout()}
+        disabled={busy()}
+      >
+        Log out
+      </button>
+    </section>
   );
 }

@@ -1,27 +1,43 @@
 import { Match, Switch } from 'solid-js';
 import type { ItemStatus } from '../stores/messages-store';
-import { CheckIcon, ClockIcon, WarningIcon } from './icons';
+import { CheckIcon, ClockIcon, DoubleCheckIcon, WarningIcon } from './icons';
 
-/** Accessible names of each delivery state (API.md: a clock for pending/sent, a check for delivered). */
-export const statusLabels: Record<ItemStatus, string> = {
-  sending: 'Sending',
-  pending: 'Pending: waiting for the recipient',
-  sent: 'Sent, not yet delivered',
+/**
+ * Every state a message of ours can show. `read` is not sent by the server yet (a later release
+ * adds read receipts): the component already draws and names it, so only the store's status type
+ * has to grow when it comes.
+ */
+export type DisplayStatus = ItemStatus | 'read';
+
+/** Accessible names, in words: where the message is now. */
+export const statusLabels: Record<DisplayStatus, string> = {
+  sending: 'On this device: not yet accepted by the server',
+  pending: 'Sent to the server: waiting for the recipient to connect',
+  sent: 'Sent to the server: not yet delivered',
   delivered: 'Delivered',
+  read: 'Read',
   failed: 'Not delivered',
 };
 
-export function StatusIcon(props: { status: ItemStatus }) {
+export function StatusIcon(props: { status: DisplayStatus }) {
+  const label = () => statusLabels[props.status];
   return (
-    <span class="inline-flex items-center" data-status={props.status}>
-      <Switch
-        fallback={<ClockIcon class="h-3.5 w-3.5 opacity-70" label={statusLabels[props.status]} />}
-      >
+    <span class="inline-flex items-center" data-status={props.status} title={label()}>
+      <Switch>
+        <Match when={props.status === 'sending'}>
+          <ClockIcon class="h-3.5 w-3.5 opacity-80" label={label()} />
+        </Match>
+        <Match when={props.status === 'pending' || props.status === 'sent'}>
+          <CheckIcon class="h-3.5 w-3.5 opacity-80" label={label()} />
+        </Match>
         <Match when={props.status === 'delivered'}>
-          <CheckIcon class="h-3.5 w-3.5" label={statusLabels.delivered} />
+          <DoubleCheckIcon class="h-3.5 w-4" label={label()} />
+        </Match>
+        <Match when={props.status === 'read'}>
+          <DoubleCheckIcon class="h-3.5 w-4 text-sky-200" label={label()} />
         </Match>
         <Match when={props.status === 'failed'}>
-          <WarningIcon class="h-3.5 w-3.5 text-red-500" label={statusLabels.failed} />
+          <WarningIcon class="h-3.5 w-3.5 text-red-100" label={label()} />
         </Match>
       </Switch>
     </span>

@@ -32,6 +32,17 @@ export const CheckIcon = (props: IconProps) => (
     <path d="M5 12.5l4.5 4.5L19 7.5" />
   </Svg>
 );
+export const DoubleCheckIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M2 12.5l4.5 4.5L16 7.5" />
+    <path d="M11.5 16l1 1L22 7.5" />
+  </Svg>
+);
+export const ArrowDownIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Svg>
+);
 export const WarningIcon = (props: IconProps) => (
   <Svg {...props}>
     <path d="M12 3l10 18H2z" />

@@ -20,6 +20,7 @@ type Procedures<Router, Names extends keyof Router> = {
  * tRPC client, so component tests can hand them a small fake instead of a whole router's client.
  */
 export interface ChatApi {
+  auth: Procedures<Api['auth'], 'sessions' | 'revokeSession'>;
   users: Procedures<Api['users'], 'search'>;
   conversations: Procedures<Api['conversations'], 'open' | 'list' | 'get' | 'markRead'>;
   messages: Procedures<Api['messages'], 'history' | 'search'>;

@@ -6,6 +6,7 @@ import type { Platform } from '../lib/platform';
 import { createConversationsStore } from './conversations-store';
 import { createDraftStore } from './draft-store';
 import { createMessagesStore } from './messages-store';
+import { createNotificationPrefs } from './notification-prefs';
 import { createMessageSearchStore, createUserSearchStore } from './search-store';
 
 /**
@@ -20,6 +21,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
   const drafts = createDraftStore(platform.storage, userId);
   const messageSearch = createMessageSearchStore(client);
   const userSearch = createUserSearchStore(client, selfId);
+  const notificationPrefs = createNotificationPrefs(platform.storage, userId);
   const [viewing, setViewing] = createSignal<string | null>(null);
   const [announcement, setAnnouncement] = createSignal('');
 
@@ -48,11 +50,12 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
       setAnnouncement(`New message from ${message.senderName}: ${message.body}`);
       if (isViewing(message.conversationId))
         void conversations.markRead(message.conversationId, message.id);
-      if (!document.hasFocus()) {
+      const background = document.visibilityState === 'hidden' || !document.hasFocus();
+      if (background && notificationPrefs.prefs.enabled) {
         platform.notify({
           conversationId: message.conversationId,
           title: message.senderName,
-          body: message.body,
+          body: notificationPrefs.prefs.showText ? message.body : 'New message',
         });
       }
     }
@@ -93,6 +96,19 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
 
   void conversations.load();
   void drafts.load();
+  void notificationPrefs.load();
+
+  /**
+   * The browser's notification permission is asked once, right after the person sends their first
+   * message (they are clearly using the chat, and it is a key press the browser accepts as a
+   * gesture); never on load. Settings can ask again later.
+   */
+  const askForNotificationsOnce = (): void => {
+    const { enabled, asked } = notificationPrefs.prefs;
+    if (!enabled || asked || platform.notificationPermission() !== 'default') return;
+    notificationPrefs.set({ asked: true });
+    void platform.requestNotificationPermission();
+  };
 
   return {
     conversations,
@@ -100,6 +116,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     drafts,
     messageSearch,
     userSearch,
+    notificationPrefs,
     viewing,
     setViewing,
     markViewedRead,
@@ -108,6 +125,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     send(conversationId: string, body: string): OutboxEntry {
       const entry = client.send(conversationId, body);
       onOutbox(client.outbox());
+      askForNotificationsOnce();
       return entry;
     },
   };

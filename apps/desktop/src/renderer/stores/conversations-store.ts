@@ -132,11 +132,16 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
             void fetchOne(message.conversationId);
             return;
           }
-          if (isNewer(message, conversation.lastMessage)) {
+          const last = conversation.lastMessage;
+          // A message the list already counted (the event stream replays what came before this
+          // device's cursor, e.g. right after signing in) must not count as unread twice.
+          const counted =
+            last !== null && (last.id === message.id || message.createdAt < last.createdAt);
+          if (isNewer(message, last)) {
             setState('byId', message.conversationId, 'lastMessage', reconcile(message));
           }
           const incoming = message.senderId !== selfId();
-          if (incoming && !isViewing(message.conversationId)) {
+          if (incoming && !counted && !isViewing(message.conversationId)) {
             setState('byId', message.conversationId, 'unreadCount', (count) => count + 1);
           }
           return;

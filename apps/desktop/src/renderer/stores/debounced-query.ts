@@ -8,18 +8,34 @@ export interface QueryState<T> {
   /** idle: nothing asked; loading; done: `results` answers `query`; error */
   status: 'idle' | 'loading' | 'done' | 'error';
   error: string | null;
+  /** Where the next page starts (a search with more results than one page), or null. */
+  next: string | null;
+  loadingMore: boolean;
+}
+
+/** One page of results, and where the next one starts (null: that was all). */
+export interface ResultPage<T> {
+  results: T[];
+  next: string | null;
 }
 
 /**
  * Search as you type: waits `delayMs` after the last keystroke, drops answers to older queries,
  * and never shows results for a query other than the one typed.
  */
-export function createDebouncedQuery<T>(run: (query: string) => Promise<T[]>, delayMs: number) {
+export function createDebouncedQuery<T>(
+  run: (query: string, after: string | null) => Promise<T[] | ResultPage<T>>,
+  delayMs: number,
+) {
+  const asPage = (answer: T[] | ResultPage<T>): ResultPage<T> =>
+    Array.isArray(answer) ? { results: answer, next: null } : answer;
   const [state, setState] = createStore<QueryState<T>>({
     query: '',
     results: [],
     status: 'idle',
     error: null,
+    next: null,
+    loadingMore: false,
   });
   const [sequence, setSequence] = createSignal(0);
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -29,10 +45,10 @@ export function createDebouncedQuery<T>(run: (query: string) => Promise<T[]>, de
 
   const execute = async (query: string, ticket: number): Promise<void> => {
     try {
-      const results = await run(query);
+      const page = asPage(await run(query, null));
       if (ticket !== sequence()) return;
-      setState('results', reconcile(results));
-      setState({ status: 'done', error: null });
+      setState('results', reconcile(page.results));
+      setState({ status: 'done', error: null, next: page.next });
     } catch (error) {
       if (ticket !== sequence()) return;
       setState({ results: [], status: 'error', error: errorInfo(error).message });
@@ -44,12 +60,29 @@ export function createDebouncedQuery<T>(run: (query: string) => Promise<T[]>, de
     setSequence(ticket);
     if (timer) clearTimeout(timer);
     if (query.trim() === '') {
-      setState({ query, results: [], status: 'idle', error: null });
+      setState({ query, results: [], status: 'idle', error: null, next: null, loadingMore: false });
       return;
     }
-    setState({ query, status: 'loading', error: null });
+    setState({ query, status: 'loading', error: null, next: null, loadingMore: false });
     timer = setTimeout(() => void execute(query, ticket), delayMs);
   };
 
-  return { state, setQuery, clear: () => setQuery('') };
+  /** Appends the next page of the current query's results. */
+  const loadMore = async (): Promise<void> => {
+    const { next, query, status, loadingMore } = state;
+    if (next === null || status !== 'done' || loadingMore) return;
+    const ticket = sequence();
+    setState('loadingMore', true);
+    try {
+      const page = asPage(await run(query, next));
+      if (ticket !== sequence()) return;
+      setState('results', (results) => [...results, ...page.results]);
+      setState({ next: page.next, loadingMore: false });
+    } catch (error) {
+      if (ticket !== sequence()) return;
+      setState({ loadingMore: false, error: errorInfo(error).message });
+    }
+  };
+
+  return { state, setQuery, loadMore, clear: () => setQuery('') };
 }

@@ -150,6 +150,24 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
       return thread(conversationId).messages.some((m) => m.id === messageId);
     },
 
+    /**
+     * Loads older pages until the last `unread` incoming messages are all loaded (or the start is
+     * reached), and returns the id of the first of them: where "new messages" begins.
+     */
+    async loadUnread(conversationId: string, unread: number): Promise<string | null> {
+      await load(conversationId);
+      const me = selfId();
+      const firstUnread = (): Message | undefined => {
+        const incoming = thread(conversationId).messages.filter((m) => m.senderId !== me);
+        return incoming.length >= unread ? incoming[incoming.length - unread] : undefined;
+      };
+      for (let page = 0; unread > 0 && page < MAX_JUMP_PAGES && !firstUnread(); page++) {
+        if (!(await loadOlder(conversationId))) break;
+      }
+      if (unread <= 0) return null;
+      const incoming = thread(conversationId).messages.filter((m) => m.senderId !== me);
+      return (firstUnread() ?? incoming[0])?.id ?? null;
+    },
     /** The rows of the chat view, oldest first. */
     items(conversationId: string): ChatItem[] {
       const me = selfId();

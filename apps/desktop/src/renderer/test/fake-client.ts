@@ -5,6 +5,7 @@ import type {
   Message,
   PresenceEvent,
   SearchPage,
+  Session,
   User,
   UserSummary,
 } from '@parley/protocol';
@@ -98,12 +99,23 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     registerError: null as Error | null,
     loginError: null as Error | null,
     historyPageSize: 50,
+    sessions: [] as Session[],
   };
   const calls: Array<[string, unknown]> = [];
   let eventId = 0;
 
   const client: ChatClient = {
     api: {
+      auth: {
+        sessions: { query: () => Promise.resolve(structuredClone(data.sessions)) },
+        revokeSession: {
+          mutate: (input) => {
+            calls.push(['auth.revokeSession', input]);
+            data.sessions = data.sessions.filter((s) => s.id !== input.sessionId);
+            return Promise.resolve({ ok: true as const });
+          },
+        },
+      },
       users: {
         search: {
           query: (input) => {
@@ -199,6 +211,7 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     onAuthChange: subscribe(listeners.auth),
     connection: () => connection,
     onConnectionChange: subscribe(listeners.connection),
+    reconnectNow: () => void calls.push(['reconnectNow', null]),
     onEvent: subscribe(listeners.event),
     onPresence: subscribe(listeners.presence),
     send: (conversationId, body) => {
@@ -260,6 +273,8 @@ export function fakePlatform(
     notified,
     setUnreadCount: (count) => void unread.push(count),
     notify: (notification) => void notified.push(notification),
+    notificationPermission: () => 'default',
+    requestNotificationPermission: () => Promise.resolve('default'),
     settings: () => Promise.resolve(null),
     setNotifications: () => Promise.resolve(),
     setServerUrl: () => Promise.resolve(),

@@ -1,4 +1,4 @@
-import type { MessageRecord, NewEvent } from '../records.js';
+import type { MessageRecord, NewEvent } from './records.js';
 
 /** The event that tells a message's sender about a status change (none once they are deleted). */
 export const statusEvent = (

@@ -1,0 +1,50 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { MessageRecord } from '../records.js';
+import type { PgExecutor } from './pg-pool.js';
+import { messages, users } from './schema.js';
+
+/** The select list that, joined with the sender's user row, yields a MessageRecord. */
+export const messageColumns = {
+  id: messages.id,
+  conversationId: messages.conversationId,
+  clientId: messages.clientId,
+  senderId: messages.senderId,
+  recipientId: messages.recipientId,
+  // A deleted sender reads as anonymized at once, even while their messages are being anonymized
+  // in storage batch by batch.
+  senderName: sql<
+    string | null
+  >`CASE WHEN ${users.deletedAt} IS NULL THEN ${users.username} END`.as('sender_name'),
+  anonymized: sql<boolean>`(${messages.isAnonymized} OR ${users.deletedAt} IS NOT NULL)`.as(
+    'anonymized',
+  ),
+  body: messages.body,
+  createdAt: messages.createdAt,
+  status: messages.status,
+  deliveredAt: messages.deliveredAt,
+};
+
+export type MessageRow = Omit<MessageRecord, 'id'> & { id: number };
+
+export const toMessageRecord = (row: MessageRow): MessageRecord => ({
+  ...row,
+  id: String(row.id),
+  senderId: row.anonymized ? null : row.senderId,
+  senderName: row.anonymized ? null : row.senderName,
+});
+
+/** Message ids as numbers, dropping what cannot be one (ids arrive as strings from clients). */
+export const numericIds = (ids: Array<string | number>): number[] =>
+  ids.map(Number).filter((id) => Number.isSafeInteger(id) && id > 0);
+
+/** Messages by ids, oldest first. */
+export async function messagesByIds(db: PgExecutor, ids: number[]): Promise<MessageRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select(messageColumns)
+    .from(messages)
+    .leftJoin(users, eq(users.id, messages.senderId))
+    .where(inArray(messages.id, ids))
+    .orderBy(messages.id);
+  return rows.map(toMessageRecord);
+}

@@ -1,0 +1,165 @@
+import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
+import { DELETED_USER_NAME } from '@parley/protocol';
+import type { UserRecord } from '../records.js';
+import { statusEvent } from '../status-event.js';
+import type { AccountDeletion, UserRepository } from '../store.js';
+import { appendEventGroups } from './pg-event-appender.js';
+import { messagesByIds } from './pg-message-columns.js';
+import type { PgPool } from './pg-pool.js';
+import type { ReadRouter } from './read-router.js';
+import { conversations, messages, sessions, users } from './schema.js';
+
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  passwordHash: users.passwordHash,
+  createdAt: users.createdAt,
+  deletedAt: users.deletedAt,
+  lastSeenAt: users.lastSeenAt,
+};
+
+/** Usernames are ASCII, so every key with a given prefix sorts (bytewise) below prefix + DEL. */
+const prefixUpperBound = (prefix: string): string => `${prefix}\x7f`;
+
+export class PgUserRepository implements UserRepository {
+  constructor(
+    private readonly pool: PgPool,
+    private readonly reads: ReadRouter,
+  ) {}
+
+  async create(user: { id: string; username: string; passwordHash: string; createdAt: number }) {
+    const inserted = await this.pool.run((db) =>
+      db
+        .insert(users)
+        .values({ ...user, usernameKey: user.username.toLowerCase() })
+        .onConflictDoNothing()
+        .returning({ id: users.id }),
+    );
+    return inserted.length === 1;
+  }
+
+  async findById(id: string): Promise<UserRecord | null> {
+    const rows = await this.pool.run((db) =>
+      db.select(userColumns).from(users).where(eq(users.id, id)),
+    );
+    return rows[0] ?? null;
+  }
+
+  async findLiveByUsername(username: string): Promise<UserRecord | null> {
+    if (username.includes('\0')) return null; // PostgreSQL text cannot hold NUL: no such name
+    const rows = await this.pool.run((db) =>
+      db
+        .select(userColumns)
+        .from(users)
+        .where(and(eq(users.usernameKey, username.toLowerCase()), isNull(users.deletedAt))),
+    );
+    return rows[0] ?? null;
+  }
+
+  async searchByPrefix(prefix: string, excludeId: string, limit: number): Promise<UserRecord[]> {
+    if (prefix.includes('\0')) return []; // PostgreSQL text cannot hold NUL: no such name
+    const key = prefix.toLowerCase();
+    return this.reads.run((db) =>
+      db
+        .select(userColumns)
+        .from(users)
+        .where(
+          and(
+            // A bytewise range on the text_pattern_ops index instead of LIKE: no wildcards to
+            // escape, and the index serves it whatever the parameter is.
+            sql`${users.usernameKey} ~>=~ ${key}`,
+            sql`${users.usernameKey} ~<~ ${prefixUpperBound(key)}`,
+            isNull(users.deletedAt),
+            ne(users.id, excludeId),
+          ),
+        )
+        .orderBy(sql`${users.usernameKey} COLLATE "C"`)
+        .limit(limit),
+    );
+  }
+
+  async setLastSeen(id: string, at: number): Promise<void> {
+    await this.pool.run((db) => db.update(users).set({ lastSeenAt: at }).where(eq(users.id, id)));
+  }
+
+  async deleteAccount(id: string, at: number): Promise<AccountDeletion | null> {
+    return this.pool.transaction(async (tx): Promise<AccountDeletion | null> => {
+      const deleted = await tx
+        .update(users)
+        .set({
+          deletedAt: at,
+          // The username is released (the live-username index ignores deleted rows) and the
+          // password can never match again.
+          username: DELETED_USER_NAME,
+          usernameKey: `deleted:${id}`,
+          passwordHash: '',
+        })
+        .where(and(eq(users.id, id), isNull(users.deletedAt)))
+        .returning({ id: users.id });
+      if (deleted.length === 0) return null;
+
+      const endedSessionIds = (
+        await tx
+          .update(sessions)
+          .set({ revokedAt: at, revokedReason: 'account-deleted' })
+          .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
+          .returning({ id: sessions.id })
+      ).map((row) => row.id);
+
+      const failedIds = (
+        await tx
+          .update(messages)
+          .set({ status: 'failed' })
+          .where(and(eq(messages.recipientId, id), sql`${messages.status} IN ('pending', 'sent')`))
+          .returning({ id: messages.id })
+      ).map((row) => row.id);
+      const failedMessages = await messagesByIds(tx, failedIds);
+
+      const peers = await tx
+        .select({ id: conversations.id, low: conversations.userLow, high: conversations.userHigh })
+        .from(conversations)
+        .where(or(eq(conversations.userLow, id), eq(conversations.userHigh, id)));
+
+      const peerEvents = peers.map((conversation) => ({
+        userId: conversation.low === id ? conversation.high : conversation.low,
+        type: 'peer-deleted' as const,
+        conversationId: conversation.id,
+      }));
+      // One append for all, so the head rows are locked in one sorted pass.
+      const [peerAppended = [], ...statusAppended] = await appendEventGroups(
+        tx,
+        [peerEvents, ...failedMessages.map((message) => statusEvent(message, 'failed', at))],
+        at,
+      );
+      const failed = failedMessages.map((message, index) => ({
+        message,
+        appended: statusAppended[index] ?? [],
+      }));
+      return { endedSessionIds, failed, appended: peerAppended };
+    });
+  }
+
+  async anonymizeSentBatch(id: string, at: number, batchSize: number): Promise<number> {
+    const rows = await this.pool.run((db) =>
+      db
+        .update(messages)
+        .set({ senderId: null, isAnonymized: true, deletedAt: at })
+        .where(
+          sql`${messages.id} IN (SELECT id FROM ${messages} WHERE sender_id = ${id} LIMIT ${batchSize})`,
+        )
+        .returning({ id: messages.id }),
+    );
+    return rows.length;
+  }
+
+  async peersOf(id: string): Promise<UserRecord[]> {
+    const peerId = sql`CASE WHEN ${conversations.userLow} = ${id} THEN ${conversations.userHigh} ELSE ${conversations.userLow} END`;
+    return this.pool.run((db) =>
+      db
+        .select(userColumns)
+        .from(conversations)
+        .innerJoin(users, eq(users.id, peerId))
+        .where(or(eq(conversations.userLow, id), eq(conversations.userHigh, id))),
+    );
+  }
+}

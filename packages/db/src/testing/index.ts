@@ -1,0 +1,4 @@
+export {
+  createTemporaryPostgresDatabase,
+  type TemporaryPostgresDatabase,
+} from './temporary-postgres-database.js';
