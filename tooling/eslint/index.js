@@ -24,9 +24,26 @@ const forbiddenImports = {
   bench: ['@parley/db', '@parley/core', ...databaseDrivers],
 };
 
+/**
+ * Subpaths a layer may import although their package is forbidden to it. The bench creates (and
+ * drops) a throw-away PostgreSQL database per server group with the helper the db package's tests
+ * use; everything else of @parley/db stays out of reach.
+ */
+const allowedSubpaths = {
+  bench: ['@parley/db/testing'],
+};
+
 /** @param {keyof typeof forbiddenImports} layer @param {string} tsconfigRootDir */
 export function configFor(layer, tsconfigRootDir) {
   const forbidden = forbiddenImports[layer];
+  const allowed = allowedSubpaths[layer] ?? [];
+  const message = (name) => `docs/architecture.md: the ${layer} layer must not depend on ${name}.`;
+  // A pattern that matches the package itself also matches everything under it and cannot be
+  // negated (gitignore rules): a package with an allowed subpath is forbidden by its exact name
+  // (`paths`) and by `name/*` less the allowed subpaths.
+  const withException = forbidden.filter((name) =>
+    allowed.some((path) => path.startsWith(`${name}/`)),
+  );
   // The client may see the router's *type*; nothing else crosses from server to client at runtime.
   const typeOnly = layer === 'client' || layer === 'desktop' ? ['@parley/api'] : [];
   return tseslint.config(
@@ -49,11 +66,21 @@ export function configFor(layer, tsconfigRootDir) {
         '@typescript-eslint/no-restricted-imports': [
           'error',
           {
+            paths: withException.map((name) => ({ name, message: message(name) })),
             patterns: [
-              ...forbidden.map((name) => ({
-                group: [name, `${name}/*`],
-                message: `docs/architecture.md: the ${layer} layer must not depend on ${name}.`,
-              })),
+              ...forbidden.map((name) =>
+                withException.includes(name)
+                  ? {
+                      group: [
+                        `${name}/*`,
+                        ...allowed
+                          .filter((path) => path.startsWith(`${name}/`))
+                          .map((path) => `!${path}`),
+                      ],
+                      message: message(name),
+                    }
+                  : { group: [name, `${name}/*`], message: message(name) },
+              ),
               ...typeOnly.map((name) => ({
                 group: [name],
                 allowTypeImports: true,

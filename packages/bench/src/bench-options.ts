@@ -20,7 +20,29 @@ export type BenchOptions = {
   outDir: string;
   /** Whole-run budget: phases that would not fit are skipped with a note. */
   budgetSeconds: number;
+  /** Seconds with every user connected and no traffic, for the idle CPU figure (0: skipped). */
+  idleSeconds: number;
+  /**
+   * PostgreSQL base URL (--postgres [URL]): each server group gets a fresh database created from
+   * it and dropped afterwards. Null: SQLite.
+   */
+  postgres: string | null;
+  /** Server processes sharing the database (--processes N, PostgreSQL only). */
+  processes: number;
 };
+
+export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** `--postgres` alone, `--postgres URL` or `--postgres=URL`; the URL defaults to the environment's. */
+function postgresUrl(args: string[], env: NodeJS.ProcessEnv): string | null {
+  const inline = args.find((arg) => arg.startsWith('--postgres='));
+  if (inline !== undefined) return inline.slice('--postgres='.length);
+  const index = args.indexOf('--postgres');
+  if (index < 0) return null;
+  const next = args[index + 1];
+  if (next !== undefined && !next.startsWith('--')) return next;
+  return env.PARLEY_BENCH_DATABASE_URL ?? DEFAULT_POSTGRES_URL;
+}
 
 const value = (args: string[], name: string): string | undefined => {
   const index = args.indexOf(`--${name}`);
@@ -40,8 +62,22 @@ const number = (args: string[], name: string, fallback: number, min: number, max
 };
 
 /** `npm run bench -- [--quick] [--users N] [--rate R] [--duration S] …`; every loop is bounded by these. */
-export function parseBenchOptions(args: string[], defaultOutDir: string): BenchOptions {
+export function parseBenchOptions(
+  args: string[],
+  defaultOutDir: string,
+  env: NodeJS.ProcessEnv = {},
+): BenchOptions {
   const quick = args.includes('--quick');
+  const postgres = postgresUrl(args, env);
+  if (postgres !== null && !/^postgres(ql)?:\/\//.test(postgres)) {
+    throw new Error('--postgres takes a postgres:// URL');
+  }
+  const processes = number(args, 'processes', 1, 1, 16);
+  if (processes > 1 && postgres === null) {
+    throw new Error(
+      '--processes needs --postgres: several processes share one PostgreSQL database',
+    );
+  }
   return {
     quick,
     users: number(args, 'users', quick ? 1000 : 10_000, 2, 15_000),
@@ -52,12 +88,29 @@ export function parseBenchOptions(args: string[], defaultOutDir: string): BenchO
     ceilingMaxSteps: number(args, 'ceiling-steps', quick ? 3 : 7, 1, 12),
     stormLogins: number(args, 'storm', 50, 1, 500),
     stormCost: number(args, 'storm-cost', 12, 4, 15),
-    seedUsers: number(args, 'seed-users', quick ? 5000 : 100_000, 4, 1_000_000),
-    seedMessages: number(args, 'seed-messages', quick ? 50_000 : 1_000_000, 10, 10_000_000),
+    // Seeding PostgreSQL is ~16× slower: the quick run seeds less there to fit its budget.
+    seedUsers: number(args, 'seed-users', quick ? (postgres ? 2000 : 5000) : 100_000, 4, 1_000_000),
+    seedMessages: number(
+      args,
+      'seed-messages',
+      quick ? (postgres ? 20_000 : 50_000) : 1_000_000,
+      10,
+      10_000_000,
+    ),
     queries: number(args, 'queries', quick ? 100 : 1000, 1, 100_000),
     cpuProf: args.includes('--cpu-prof'),
     skip: (value(args, 'skip') ?? '').split(',').filter(Boolean),
     outDir: value(args, 'out') ?? defaultOutDir,
-    budgetSeconds: number(args, 'budget', quick ? 105 : 3600, 10, 86_400),
+    // PostgreSQL registers, seeds and stops more slowly: its quick run gets a minute more.
+    budgetSeconds: number(
+      args,
+      'budget',
+      quick ? (postgres === null ? 110 : 170) : 3600,
+      10,
+      86_400,
+    ),
+    idleSeconds: number(args, 'idle', quick ? 5 : 10, 0, 600),
+    postgres,
+    processes,
   };
 }

@@ -29,12 +29,25 @@ export class Child {
     });
   }
 
-  /** Starts `script` (with --expose-gc and any extra node flags) and waits for its port. */
-  static start(script: URL, execArgv: string[] = [], timeoutMs = 60_000): Promise<Child> {
+  /** The child's process id (its CPU time is read from /proc/<pid>). */
+  get pid(): number {
+    return this.process.pid ?? 0;
+  }
+
+  /**
+   * Starts `script` (with --expose-gc and any extra node flags, `env` added to this process's
+   * environment) and waits for its port.
+   */
+  static start(
+    script: URL,
+    execArgv: string[] = [],
+    env: Record<string, string> = {},
+    timeoutMs = 60_000,
+  ): Promise<Child> {
     const child = fork(script, [], {
       execArgv: ['--expose-gc', ...execArgv],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      env: { ...process.env },
+      env: { ...process.env, ...env },
     });
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

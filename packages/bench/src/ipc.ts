@@ -1,6 +1,8 @@
 /** Requests the generator sends to a child process over the IPC channel, and the answers. */
 export type ChildRequest =
   | { id: number; cmd: 'stats'; gc?: boolean }
+  /** Event-loop utilization and GC counters (RuntimeCounters), cheap enough to ask per phase. */
+  | { id: number; cmd: 'runtime' }
   | { id: number; cmd: 'seed'; users: number; messages: number; password: string }
   | { id: number; cmd: 'storm-users'; count: number; password: string; cost: number };
 

@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: a fresh Parley server (child process, temp database) under a connection ramp,
- * an open-loop message schedule, a ceiling search, a login storm and seeded-database queries; the
- * same schedule against a raw WebSocket relay for comparison. Prints a table, writes JSON and an
- * SVG chart to bench-results/.
+ * `npm run bench`: a fresh Parley server (child process, temp database; or N processes on one
+ * fresh PostgreSQL database) under a connection ramp, an open-loop message schedule, a ceiling
+ * search, a login storm and seeded-database queries; the same schedule against a raw WebSocket
+ * relay for comparison. Every load phase also reports its CPU per delivered message. Prints
+ * tables, writes JSON and an SVG chart to bench-results/.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serverNodeFlags } from '@parley/server';
 import { parseBenchOptions } from './bench-options.js';
 import { Child } from './child-process.js';
+import { CpuSampler } from './cpu-sampler.js';
 import type { ChildStats, SeedResult } from './ipc.js';
 import { OpenLoopRun, type LoadTarget, type RunResult } from './open-loop.js';
 import { ParleyLoad } from './parley-load.js';
+import type { PhaseCpu } from './phase-figures.js';
+import { PhaseMeter } from './phase-meter.js';
+import { portOf } from './postgres-process.js';
+import { clockTicksPerSecond, PostgresProcesses } from './process-cpu.js';
 import { loginStorm, runQueries } from './query-bench.js';
 import { RelayLoad } from './relay-load.js';
 import { renderTable } from './render-table.js';
+import { ServerGroup } from './server-group.js';
 import { percentileChart } from './svg-chart.js';
 
 const CEILING_P99_MS = 100;
@@ -23,7 +30,16 @@ const SEED_PASSWORD = 'Seeded-User-Pass-3';
 const STORM_PASSWORD = 'Storm-User-Pass-5';
 
 const repoRoot = resolve(process.env.INIT_CWD ?? resolve(import.meta.dirname, '../../..'));
-const options = parseBenchOptions(process.argv.slice(2), resolve(repoRoot, 'bench-results'));
+const options = parseBenchOptions(
+  process.argv.slice(2),
+  resolve(repoRoot, 'bench-results'),
+  process.env,
+);
+/** The options as logged and written: a password in the database URL is not. */
+const shownOptions = {
+  ...options,
+  postgres: options.postgres?.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@') ?? null,
+};
 const startedAt = Date.now();
 const log = (message: string) =>
   console.error(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(6)} s] ${message}`);
@@ -43,25 +59,52 @@ const fits = (phase: string, seconds: number) => {
 };
 
 /** Waits (bounded) until the server's offline queue is empty: a backlog must not leak into the next run. */
-async function drain(child: Child | null, maxMs: number): Promise<number> {
-  if (!child) return 0;
+async function drain(group: ServerGroup | null, maxMs: number): Promise<number> {
+  if (!group) return 0;
   const until = Date.now() + maxMs;
   for (;;) {
-    const { queueDepth } = await child.request<ChildStats>({ cmd: 'stats' });
+    const { queueDepth } = await group.first.request<ChildStats>({ cmd: 'stats' });
     if (queueDepth === 0 || Date.now() >= until) return queueDepth;
     await sleep(250);
   }
 }
 
+/** Server processes' stats, summed (RSS, connections) where they add up. */
+async function groupStats(group: ServerGroup, gc = false): Promise<ChildStats> {
+  const all = await Promise.all(
+    group.children.map((child) => child.request<ChildStats>({ cmd: 'stats', gc })),
+  );
+  return all.reduce((sum, stats) => ({
+    rssBytes: sum.rssBytes + stats.rssBytes,
+    heapUsedBytes: sum.heapUsedBytes + stats.heapUsedBytes,
+    cpuUserMicros: sum.cpuUserMicros + stats.cpuUserMicros,
+    cpuSystemMicros: sum.cpuSystemMicros + stats.cpuSystemMicros,
+    connections: sum.connections + stats.connections,
+    // One queue in the shared database: every process sees the same depth.
+    queueDepth: Math.max(sum.queueDepth, stats.queueDepth),
+  }));
+}
+
+const postgresProcesses = options.postgres
+  ? new PostgresProcesses(new Set(), portOf(options.postgres))
+  : null;
+const meter = new PhaseMeter(new CpuSampler(postgresProcesses));
+/** CPU per delivered message of every reported load phase, in order. */
+const phases: Array<{ phase: string; rate: number; scheduled: number } & PhaseCpu> = [];
+
 let nextK = 1;
-/** One open-loop run against `target`; `during` actions fire at their offsets. */
+/**
+ * One open-loop run against `target`; `during` actions fire at their offsets. A named run's
+ * cost (CPU per delivered message, event loop, GC, frames) is added to `phases`.
+ */
 async function runLoad(
+  phase: string | null,
   target: LoadTarget & { run: OpenLoopRun | null },
   rate: number,
   seconds: number,
   actions: Array<{ atMs: number; action: () => void }> = [],
   drainMs = 5000,
-): Promise<{ run: OpenLoopRun; result: RunResult }> {
+): Promise<{ run: OpenLoopRun; result: RunResult; cost: PhaseCpu | null }> {
   const run = new OpenLoopRun({
     rate,
     durationMs: seconds * 1000,
@@ -71,9 +114,17 @@ async function runLoad(
   });
   nextK += run.total;
   target.run = run;
+  const mark = phase === null ? null : await meter.begin();
   const result = await run.run(target, actions);
   target.run = null;
-  return { run, result };
+  const cost = mark === null ? null : await meter.end(mark, result.delivered);
+  if (phase !== null && cost !== null) {
+    phases.push({ phase, rate, scheduled: result.scheduled, ...cost });
+    log(
+      `${phase}: server ${cost.server.usPerMessage ?? '–'} µs/msg${cost.postgres ? `, PostgreSQL ${cost.postgres.usPerMessage ?? '–'} µs/msg` : ''}, ELU ${cost.eventLoopUtilization ?? '–'}, GC ${cost.gcShare === null ? '–' : `${Math.round(cost.gcShare * 1000) / 10} %`}`,
+    );
+  }
+  return { run, result, cost };
 }
 
 const passes = (result: RunResult) =>
@@ -87,7 +138,7 @@ type Step = Pick<RunResult, 'rate' | 'lost' | 'errors' | 'latency' | 'throughput
  */
 async function ceiling(
   target: LoadTarget & { run: OpenLoopRun | null },
-  child: Child | null,
+  group: ServerGroup | null,
   startRate: number,
   label: string,
   maxSteps = options.ceilingMaxSteps,
@@ -104,11 +155,12 @@ async function ceiling(
   let bestCurve: RunResult['curve'] = [];
   let failed = Number.POSITIVE_INFINITY;
   let rate = Math.max(1, Math.round(startRate));
-  const drainMs = child ? (options.quick ? 4000 : 15_000) : 0;
+  const drainMs = group ? (options.quick ? 4000 : 15_000) : 0;
   for (let step = 0; step < maxSteps; step += 1) {
     if (!fits(`${label} ceiling step ${step + 1}`, options.ceilingStepSeconds + 3 + drainMs / 1000))
       break;
     const { result } = await runLoad(
+      `${label} ceiling ${rate}/s`,
       target,
       rate,
       options.ceilingStepSeconds,
@@ -124,7 +176,7 @@ async function ceiling(
       best = rate;
       bestCurve = result.curve;
     } else failed = Math.min(failed, rate);
-    await drain(child, drainMs);
+    await drain(group, drainMs);
     await sleep(500);
     if (failed === Number.POSITIVE_INFINITY) rate = Math.round(rate * 2);
     else if (best === 0) rate = Math.max(1, Math.round(rate / 2));
@@ -134,16 +186,29 @@ async function ceiling(
   return { rate: best, lowerBound: failed === Number.POSITIVE_INFINITY, steps, curve: bestCurve };
 }
 
-const cpuPercent = (before: ChildStats, after: ChildStats, seconds: number) =>
-  Math.round(
-    ((after.cpuUserMicros + after.cpuSystemMicros - before.cpuUserMicros - before.cpuSystemMicros) /
-      (seconds * 1e6)) *
-      1000,
-  ) / 10;
+/** Starts the servers for one part of the bench and points the CPU meter at them. */
+async function startServers(
+  script: URL,
+  execArgv: string[],
+  processes: number,
+): Promise<ServerGroup> {
+  const group = await ServerGroup.start(script, execArgv, {
+    processes,
+    postgresBaseUrl: options.postgres,
+  });
+  if (group.databaseName !== null) postgresProcesses?.benchDatabases.add(group.databaseName);
+  meter.measure(group.children, group.databaseName !== null);
+  return group;
+}
 
 async function main() {
   mkdirSync(options.outDir, { recursive: true });
-  log(`options: ${JSON.stringify(options)}`);
+  log(`options: ${JSON.stringify(shownOptions)}`);
+  if (postgresProcesses && !postgresProcesses.found) {
+    notes.push(
+      'no PostgreSQL server process found on this machine: PostgreSQL CPU is not measured',
+    );
+  }
   const serverScript = new URL('./server-child.js', import.meta.url);
   const relayScript = new URL('./relay-child.js', import.meta.url);
   // The server runs with the node flags it ships with (its start script passes the same).
@@ -154,13 +219,15 @@ async function main() {
       : []),
   ];
 
-  const parley = await Child.start(serverScript, serverArgs);
-  const httpUrl = `http://127.0.0.1:${parley.port}`;
-  const wsUrl = `ws://127.0.0.1:${parley.port}/trpc`;
-  const load = new ParleyLoad(httpUrl, wsUrl);
+  const parley = await startServers(serverScript, serverArgs, options.processes);
+  const endpoints = parley.endpoints();
+  const load = new ParleyLoad(endpoints);
   const results: Record<string, unknown> = {
-    options,
+    options: shownOptions,
     startedAt: new Date(startedAt).toISOString(),
+    database: options.postgres
+      ? `PostgreSQL, ${options.processes} server process${options.processes === 1 ? '' : 'es'}`
+      : 'SQLite',
   };
   try {
     // 1. Users and the connection ramp.
@@ -168,9 +235,9 @@ async function main() {
     const registerSeconds = await load.register(options.users, tag);
     log(`registered ${options.users} users in ${registerSeconds.toFixed(1)} s`);
     results.registration = { users: options.users, seconds: registerSeconds };
-    const idle = await parley.request<ChildStats>({ cmd: 'stats', gc: true });
+    const idle = await groupStats(parley, true);
     const ramp = await load.connect(options.rampRate);
-    const held = await parley.request<ChildStats>({ cmd: 'stats', gc: true });
+    const held = await groupStats(parley, true);
     const rssPerConnection = (held.rssBytes - idle.rssBytes) / Math.max(1, held.connections);
     log(
       `ramp: ${held.connections} connections in ${ramp.seconds.toFixed(1)} s, handshake p95 ${ramp.handshake.p95} ms, ${(rssPerConnection / 1024).toFixed(1)} KB RSS each`,
@@ -188,30 +255,51 @@ async function main() {
     };
     await load.openConversations(7);
     log(`opened ${load.pairs} conversations`);
-    await runLoad(load, Math.min(options.rate, 200), 2); // warm-up, not reported
+
+    // Idle: every user connected, no traffic (keep-alive pings, timers, the database's own work).
+    if (options.idleSeconds > 0 && fits('idle measurement', options.idleSeconds + 1)) {
+      await sleep(1000);
+      const mark = await meter.begin();
+      await sleep(options.idleSeconds * 1000);
+      const cost = await meter.end(mark, 0);
+      log(
+        `idle with ${held.connections} connections: server ${cost.server.cpuPercent} %${cost.postgres ? `, PostgreSQL ${cost.postgres.cpuPercent} %` : ''} of a core`,
+      );
+      results.idle = { connections: held.connections, ...cost };
+    }
+
+    await runLoad(null, load, Math.min(options.rate, 200), 2); // warm-up, not reported
     await drain(parley, 5000);
 
     // 2. Ceiling first, from a rate every build should hold: an overloaded run leaves a backlog
     //    behind that would spoil every later measurement on this server.
     let parleyCeilingRate = 0;
+    /** The lowest rate the ceiling search tried: the storm's rate when none passed. */
+    let lowestTriedRate = options.rate;
     if (!options.skip.includes('ceiling')) {
       const found = await ceiling(load, parley, Math.min(options.rate, 400), 'parley');
       results.parleyCeiling = found;
       parleyCeilingRate = found.rate;
+      lowestTriedRate = Math.min(lowestTriedRate, ...found.steps.map((step) => step.rate));
     }
 
-    // 3. Login storm during steady load (at the steady rate, or the ceiling if that is lower):
-    //    p99 of the messages due before it and while it lasts.
+    // 3. Login storm during steady load (at the steady rate, or the ceiling if that is lower;
+    //    if no rate passed, the lowest tried — the full rate would bury everything after it in a
+    //    backlog): p99 of the messages due before it and while it lasts.
     const stormSeconds = options.quick ? 14 : 30;
-    const stormRate =
-      parleyCeilingRate > 0 ? Math.min(options.rate, parleyCeilingRate) : options.rate;
+    const stormRate = Math.min(
+      options.rate,
+      parleyCeilingRate > 0 ? parleyCeilingRate : lowestTriedRate,
+    );
     if (!options.skip.includes('storm') && fits('login storm', stormSeconds + 8)) {
       if (stormRate < options.rate) {
         notes.push(
-          `login storm ran at ${stormRate} msg/s (the ceiling), below the ${options.rate} msg/s the server does not hold`,
+          parleyCeilingRate > 0
+            ? `login storm ran at ${stormRate} msg/s (the ceiling), below the ${options.rate} msg/s the server does not hold`
+            : `login storm ran at ${stormRate} msg/s, the lowest rate the ceiling search tried (none passed)`,
         );
       }
-      const stormUsers = await parley.request<string[]>({
+      const stormUsers = await parley.first.request<string[]>({
         cmd: 'storm-users',
         count: options.stormLogins,
         password: STORM_PASSWORD,
@@ -219,11 +307,12 @@ async function main() {
       });
       const stormAtMs = 3000;
       let storm: ReturnType<typeof loginStorm> | null = null;
-      const stormRun = await runLoad(load, stormRate, stormSeconds, [
+      const httpUrls = endpoints.map((endpoint) => endpoint.httpUrl);
+      const stormRun = await runLoad('login storm', load, stormRate, stormSeconds, [
         {
           atMs: stormAtMs,
           action: () => {
-            storm = loginStorm(httpUrl, stormUsers, STORM_PASSWORD);
+            storm = loginStorm(httpUrls, stormUsers, STORM_PASSWORD);
           },
         },
       ]);
@@ -258,10 +347,13 @@ async function main() {
     // 4. Steady load at the target rate, last on this server (if it does not hold, the backlog
     //    dies with the process).
     if (fits('steady load', options.durationSeconds + 6)) {
-      const before = await parley.request<ChildStats>({ cmd: 'stats' });
-      const steady = await runLoad(load, options.rate, options.durationSeconds);
-      const after = await parley.request<ChildStats>({ cmd: 'stats' });
-      const steadyServerCpu = cpuPercent(before, after, steady.result.durationSeconds);
+      const steady = await runLoad('steady', load, options.rate, options.durationSeconds);
+      const after = await groupStats(parley);
+      // CPU of the run and its stragglers' wait, over the scheduled seconds (as always reported).
+      const steadyServerCpu =
+        Math.round(
+          ((steady.cost?.server.cpuMs ?? 0) / (steady.result.durationSeconds * 1000)) * 1000,
+        ) / 10;
       log(
         `steady ${options.rate}/s: p50 ${steady.result.latency.p50} p99 ${steady.result.latency.p99} ms, not received ${steady.result.lost}, errors ${steady.result.errors}, server CPU ${steadyServerCpu}%`,
       );
@@ -278,12 +370,14 @@ async function main() {
   }
 
   // 5. Seeded queries on a fresh server and database.
-  const seedEstimate = 8 + options.seedMessages / 8000 + options.queries * 0.05;
+  // Seeding writes ~8,000 messages/s into SQLite here, ~500/s into PostgreSQL.
+  const seedEstimate =
+    8 + options.seedMessages / (options.postgres ? 500 : 8000) + options.queries * 0.05;
   if (!options.skip.includes('seed') && fits('seeded queries', seedEstimate)) {
-    const seeded = await Child.start(serverScript, serverArgs);
+    const seeded = await startServers(serverScript, serverArgs, 1);
     try {
       log(`seeding ${options.seedUsers} users and ${options.seedMessages} messages…`);
-      const seed = await seeded.request<SeedResult>({
+      const seed = await seeded.first.request<SeedResult>({
         cmd: 'seed',
         users: options.seedUsers,
         messages: options.seedMessages,
@@ -291,8 +385,8 @@ async function main() {
       });
       log(`seeded ${seed.users} users, ${seed.messages} messages in ${seed.seconds.toFixed(1)} s`);
       const queries = await runQueries(
-        `http://127.0.0.1:${seeded.port}`,
-        `ws://127.0.0.1:${seeded.port}/trpc`,
+        seeded.endpoints()[0]!.httpUrl,
+        seeded.endpoints()[0]!.wsUrl,
         seed,
         SEED_PASSWORD,
         options.queries,
@@ -311,12 +405,18 @@ async function main() {
   // 6. The raw relay: same users, pairs, schedule and generator.
   if (!options.skip.includes('relay') && fits('raw relay', options.durationSeconds + 8)) {
     const relayChild = await Child.start(relayScript);
+    meter.measure([relayChild], false);
     const relay = new RelayLoad(`ws://127.0.0.1:${relayChild.port}`);
     try {
       const relayRamp = await relay.connect(options.users, options.rampRate);
       results.relayConnections = relayRamp;
-      await runLoad(relay, Math.min(options.rate, 500), 2);
-      const relaySteady = await runLoad(relay, options.rate, options.durationSeconds);
+      await runLoad(null, relay, Math.min(options.rate, 500), 2);
+      const relaySteady = await runLoad(
+        'relay steady',
+        relay,
+        options.rate,
+        options.durationSeconds,
+      );
       log(
         `relay ${options.rate}/s: p50 ${relaySteady.result.latency.p50} p99 ${relaySteady.result.latency.p99} ms`,
       );
@@ -339,6 +439,10 @@ async function main() {
   const parleyCeilingRate = (results.parleyCeiling as { rate: number } | undefined)?.rate ?? 0;
   results.ratio =
     relayCeilingRate > 0 ? Math.round((parleyCeilingRate / relayCeilingRate) * 1000) / 1000 : null;
+  results.cpu = {
+    source: `server: schedstat run time of every thread (ns), cross-checked with utime+stime of /proc/<pid>/stat (${clockTicksPerSecond()} ticks/s); PostgreSQL: the bench database's backends plus the cluster's shared processes, sampled every 250 ms`,
+    phases,
+  };
   results.notes = notes;
   results.totalSeconds = Math.round((Date.now() - startedAt) / 100) / 10;
 

@@ -11,8 +11,12 @@ export const LOAD_PASSWORD = 'Bench-Load-Pass-7';
 const BODY_PREFIX = 'load ';
 const ACK_FLUSH_MS = 10;
 
+/** One server process: where its users register (HTTP) and connect (WebSocket). */
+export type ServerEndpoint = { httpUrl: string; wsUrl: string };
+
 type LoadUser = {
   index: number;
+  endpoint: ServerEndpoint;
   id: string;
   token: string;
   socket: TrpcSocket | null;
@@ -21,7 +25,9 @@ type LoadUser = {
 
 /**
  * Parley's side of the load: registered users, each holding one WebSocket with `messages.events`
- * open, acknowledging what it receives in small batches like the client library does.
+ * open, acknowledging what it receives in small batches like the client library does. With
+ * several server processes user i registers and connects through process i % N, so most
+ * conversations cross processes.
  */
 export class ParleyLoad implements LoadTarget {
   private users: LoadUser[] = [];
@@ -31,10 +37,9 @@ export class ParleyLoad implements LoadTarget {
   run: OpenLoopRun | null = null;
   ackErrors = 0;
 
-  constructor(
-    private readonly httpUrl: string,
-    private readonly wsUrl: string,
-  ) {}
+  constructor(private readonly endpoints: ServerEndpoint[]) {
+    if (endpoints.length === 0) throw new Error('ParleyLoad needs at least one server');
+  }
 
   get pairs(): number {
     return this.conversations.length;
@@ -44,11 +49,13 @@ export class ParleyLoad implements LoadTarget {
     const started = performance.now();
     const indexes = Array.from({ length: count }, (_, i) => i);
     this.users = await inParallel(indexes, 16, async (index) => {
-      const result = await httpCall<AuthResult>(this.httpUrl, 'mutation', 'auth.register', {
+      const endpoint = this.endpoints[index % this.endpoints.length]!;
+      const result = await httpCall<AuthResult>(endpoint.httpUrl, 'mutation', 'auth.register', {
         username: `l${tag}_${index}`,
         password: LOAD_PASSWORD,
       });
-      return { index, id: result.user.id, token: result.accessToken, socket: null, acks: [] };
+      const { id } = result.user;
+      return { index, endpoint, id, token: result.accessToken, socket: null, acks: [] };
     });
     return (performance.now() - started) / 1000;
   }
@@ -97,7 +104,7 @@ export class ParleyLoad implements LoadTarget {
   }
 
   private async connectOne(user: LoadUser): Promise<void> {
-    const socket = await TrpcSocket.open(this.wsUrl, user.token);
+    const socket = await TrpcSocket.open(user.endpoint.wsUrl, user.token);
     user.socket = socket;
     await socket.subscribe('messages.events', {}, (data) => this.onEvent(user, data as ChatEvent));
   }

@@ -119,9 +119,12 @@ export type StormProgress = {
   lastAt: number;
 };
 
-/** All the logins at once (concurrent HTTP requests); `progress` fills in as they answer. */
+/**
+ * All the logins at once (concurrent HTTP requests, login i through server i % N); `progress`
+ * fills in as they answer.
+ */
 export function loginStorm(
-  httpUrl: string,
+  httpUrls: string[],
   usernames: string[],
   password: string,
 ): { progress: StormProgress; done: Promise<void> } {
@@ -131,10 +134,13 @@ export function loginStorm(
     failures: 0,
     lastAt: 0,
   };
-  const done = inParallel(usernames, usernames.length, async (username) => {
+  const done = inParallel(usernames, usernames.length, async (username, index) => {
     const started = performance.now();
     try {
-      await httpCall(httpUrl, 'mutation', 'auth.login', { username, password });
+      await httpCall(httpUrls[index % httpUrls.length]!, 'mutation', 'auth.login', {
+        username,
+        password,
+      });
       progress.histogram.record(performance.now() - started);
     } catch {
       progress.failures += 1;

@@ -6,6 +6,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ChildAnswer, ChildReady, ChildRequest } from './ipc.js';
+import { startRuntimeCounters } from './runtime-counters.js';
+
+const readRuntime = startRuntimeCounters();
 
 const sockets = new Map<string, WebSocket>();
 const http = createServer();
@@ -39,6 +42,8 @@ process.on('message', (raw) => {
       cpuSystemMicros: cpu.system,
       connections: wss.clients.size,
       queueDepth: 0,
+      // Answers 'runtime' too: one object for every request.
+      ...readRuntime(),
     },
   } satisfies ChildAnswer);
 });

@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { LatencyHistogram, type LatencySummary } from './latency-histogram.js';
 import type { LoadTarget, OpenLoopRun } from './open-loop.js';
+import { generatorWire } from './wire-counters.js';
 
 /** The same users and pairs against the raw relay: `<to> <k>` out, `<k>` in. */
 export class RelayLoad implements LoadTarget {
@@ -27,7 +28,10 @@ export class RelayLoad implements LoadTarget {
       while (performance.now() < dueAt) await new Promise((resolve) => setTimeout(resolve, 1));
       const ws = new WebSocket(`${this.url}/?user=${i}`, { perMessageDeflate: false });
       this.sockets.push(ws);
-      ws.on('message', (raw: Buffer) => this.run?.onReceive(Number(raw.toString())));
+      ws.on('message', (raw: Buffer) => {
+        generatorWire.received(raw.length);
+        this.run?.onReceive(Number(raw.toString()));
+      });
       ws.on('error', () => undefined);
       all.push(
         new Promise<void>((resolve) => {
@@ -53,7 +57,9 @@ export class RelayLoad implements LoadTarget {
     const to = forward ? b : a;
     const ws = this.sockets[from]!;
     if (ws.readyState !== WebSocket.OPEN) return this.run?.onError();
-    ws.send(`${to} ${k}`);
+    const frame = `${to} ${k}`;
+    generatorWire.sent(frame.length);
+    ws.send(frame);
   }
 
   close(): void {

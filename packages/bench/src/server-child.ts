@@ -1,6 +1,8 @@
 /**
  * A fresh Parley server in its own process (so the generator's CPU is separate), on a free
- * loopback port with a temporary database. The generator drives it over the IPC channel.
+ * loopback port with a temporary data directory: SQLite in it, or the PostgreSQL database the
+ * parent created (PARLEY_BENCH_CHILD_DATABASE_URL; several children may share one, with the same
+ * PARLEY_BENCH_CHILD_JWT_SECRET). The generator drives it over the IPC channel.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,13 +11,17 @@ import { join } from 'node:path';
 import { startServer } from '@parley/server';
 import type { ChildAnswer, ChildReady, ChildRequest, ChildStats } from './ipc.js';
 import { storedPasswordHash } from './password-hash.js';
+import { startRuntimeCounters } from './runtime-counters.js';
 import { seedDatabase } from './seed-database.js';
 
+const readRuntime = startRuntimeCounters();
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const server = await startServer({
   port: 0,
   host: '127.0.0.1',
   dataDir,
+  databaseUrl: process.env.PARLEY_BENCH_CHILD_DATABASE_URL ?? null,
+  jwtSecret: process.env.PARLEY_BENCH_CHILD_JWT_SECRET ?? null,
   bcryptCost: 4,
   logLevel: process.env.BENCH_LOG_LEVEL ?? 'info',
   requestsPerMinute: 1_000_000,
@@ -51,6 +57,8 @@ const handle = async (request: ChildRequest): Promise<unknown> => {
         queueDepth: Number(queueDepth ?? 0),
       };
     }
+    case 'runtime':
+      return readRuntime();
     case 'storm-users': {
       // One real hash at the requested cost, shared: the storm measures verification, not seeding.
       const passwordHash = storedPasswordHash(request.password, request.cost);

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { generatorWire } from './wire-counters.js';
 
 type Pending = { resolve: (data: unknown) => void; reject: (error: TrpcCallError) => void };
 type Subscription = {
@@ -47,9 +48,10 @@ export class TrpcSocket {
     });
     return new Promise((resolve, reject) => {
       ws.once('open', () => {
+        const socket = new TrpcSocket(ws);
         if (token !== null)
-          ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
-        resolve(new TrpcSocket(ws));
+          socket.write(JSON.stringify({ method: 'connectionParams', data: { token } }));
+        resolve(socket);
       });
       ws.once('error', reject);
     });
@@ -64,7 +66,7 @@ export class TrpcSocket {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.ws.send(JSON.stringify({ id, method: type, params: { path, input } }));
+      this.write(JSON.stringify({ id, method: type, params: { path, input } }));
     });
   }
 
@@ -78,7 +80,7 @@ export class TrpcSocket {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.subscriptions.set(id, { onData, started: { resolve: () => resolve(), reject } });
-      this.ws.send(JSON.stringify({ id, method: 'subscription', params: { path, input } }));
+      this.write(JSON.stringify({ id, method: 'subscription', params: { path, input } }));
     });
   }
 
@@ -86,10 +88,16 @@ export class TrpcSocket {
     this.ws.terminate();
   }
 
+  private write(text: string): void {
+    generatorWire.sent(Buffer.byteLength(text));
+    this.ws.send(text);
+  }
+
   private onMessage(raw: Buffer, isBinary: boolean): void {
+    generatorWire.received(raw.length);
     if (!isBinary && raw.length === 4) {
       const text = raw.toString();
-      if (text === 'PING') return void this.ws.send('PONG');
+      if (text === 'PING') return void this.write('PONG');
       if (text === 'PONG') return;
     }
     const message = JSON.parse(raw.toString()) as WireResponse;
