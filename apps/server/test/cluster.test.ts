@@ -5,13 +5,7 @@ import { errorOf, httpClient, STRONG_PASSWORD, wsClient } from './clients.js';
 import { watchPresence } from './presence-watch.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 import { temporaryDatabase, testDialect } from './start-test-server.js';
-import {
-  messagesIn,
-  recordEvents,
-  registerUser,
-  type EventRecorder,
-  type TestUser,
-} from './test-users.js';
+import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
 
 // Several processes share one PostgreSQL database (the deployment of "Running several processes"):
 // every rule must hold across them. Each process is the real server in its own child process.
