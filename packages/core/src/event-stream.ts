@@ -15,7 +15,7 @@ const IDLE_WAIT_MS = 30_000;
 /** Live events a stream holds before it falls back to reading its log (a consumer far behind). */
 const LIVE_QUEUE_CAPACITY = 2000;
 
-type Redelivery = { seq: number; attempts: number; dueAt: number };
+type Redelivery = { attempts: number; dueAt: number };
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -25,6 +25,11 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * no gap; the cursor only moves forward: no duplicate. While the stream keeps up, the events
  * appended in this process come with their messages and are sent without reading the log back;
  * a gap in them (another process appended, or the stream fell behind) is read from the log.
+ *
+ * A message pushed again (unacknowledged, or still undelivered when the stream starts) goes out
+ * under the cursor's id, never its own older one: clients resume after the last id they saw
+ * (tRPC's `tracked()`), so an older id would replay everything after it. Undelivered messages at
+ * or before the cursor are pushed again when a stream starts, fresh or resumed.
  */
 export class EventStream {
   constructor(
@@ -59,14 +64,15 @@ export class EventStream {
     });
     const redeliveries = new Map<string, Redelivery>();
     try {
-      if (lastEventId === null) {
-        // A fresh device: every message still undelivered to the user, then everything new.
-        cursor = await this.store.events.head(userId);
+      // A fresh device starts at the head; fresh or resumed, every message still undelivered to
+      // the user up to the cursor comes first (the client may never have seen it), then what is new.
+      if (lastEventId === null) cursor = await this.store.events.head(userId);
+      {
         let after: string | null = null;
         for (;;) {
           const page = await this.store.events.undelivered(userId, after, PAGE_SIZE);
           const rows = page.filter((row) => row.seq <= cursor);
-          yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
+          yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries, cursor);
           if (page.length < PAGE_SIZE) break;
           after = page[page.length - 1]!.messageId;
           await nextTick();
@@ -104,7 +110,7 @@ export class EventStream {
             continue;
           }
         }
-        yield* this.redeliver(userId, redeliveries);
+        yield* this.redeliver(userId, redeliveries, cursor);
         const nextDue = Math.min(...[...redeliveries.values()].map((entry) => entry.dueAt));
         await waker.wait(
           Number.isFinite(nextDue) ? Math.max(0, nextDue - Date.now()) : IDLE_WAIT_MS,
@@ -141,6 +147,8 @@ export class EventStream {
     rows: EventRecord[],
     messages: Map<string, MessageRecord>,
     redeliveries: Map<string, Redelivery>,
+    /** Rows at or before the cursor go out under the cursor's id (see the class comment). */
+    cursor?: number,
   ): AsyncGenerator<TrackedChatEvent> {
     if (rows.length === 0) return;
     const pushedPending: string[] = [];
@@ -154,13 +162,12 @@ export class EventStream {
         if (message.status === 'pending') pushedPending.push(message.id);
         if (message.status === 'pending' || message.status === 'sent') {
           redeliveries.set(message.id, {
-            seq: row.seq,
             attempts: 0,
             dueAt: now + this.config.redeliveryInitialMs,
           });
         }
       }
-      yield { id: String(row.seq), event };
+      yield { id: String(cursor ?? row.seq), event };
     }
     await this.markSent(userId, pushedPending);
   }
@@ -206,6 +213,7 @@ export class EventStream {
   private async *redeliver(
     userId: string,
     redeliveries: Map<string, Redelivery>,
+    cursor: number,
   ): AsyncGenerator<TrackedChatEvent> {
     const now = Date.now();
     const due = [...redeliveries].filter(([, entry]) => entry.dueAt <= now);
@@ -236,7 +244,7 @@ export class EventStream {
         },
         'message pushed again',
       );
-      yield { id: String(entry.seq), event: { type: 'message', message: toMessage(message) } };
+      yield { id: String(cursor), event: { type: 'message', message: toMessage(message) } };
     }
   }
 
