@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createServices, defaultCoreConfig, type Logger, type Services } from '@parley/core';
@@ -14,6 +14,9 @@ import type { ErrorTracker } from './observability/error-tracker.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { loadServerConfig, type ServerConfig } from './server-config.js';
 import { attachWebSocketGateway, type WebSocketGateway } from './websocket-gateway.js';
+
+/** How long a graceful close waits for HTTP requests in flight before it cuts them. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 export type StartServerOptions = Partial<ServerConfig> & {
   /** A logger to use instead of one built from `logLevel`. */
@@ -104,6 +107,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let ready = false;
   const origins = new AllowedOrigins([]);
   const httpServer = createServer();
+  // Requests being answered, so that a graceful close can let them finish; once closing, every
+  // answer tells a keep-alive client to open no further request on that connection.
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  httpServer.on('request', (_req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   gateway = attachWebSocketGateway({
     httpServer,
     services,
@@ -155,11 +167,30 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close() {
       closing ??= (async () => {
         ready = false;
+        // Stop accepting; idle keep-alive connections are closed; requests already read are
+        // answered (bounded), each with `Connection: close`; only then is the rest cut.
+        draining = true;
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         await observability.close();
         await gateway?.close();
-        httpServer.closeAllConnections();
-        await stopped;
+        httpServer.closeIdleConnections();
+        let timer: NodeJS.Timeout | undefined;
+        const drained = await Promise.race([
+          stopped.then(() => true),
+          new Promise<false>(
+            (resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_DRAIN_MS)),
+          ),
+        ]);
+        clearTimeout(timer);
+        if (!drained) {
+          log.warn(
+            { event: 'shutdown-drain-timeout', inFlight: inFlight.size },
+            'HTTP requests still running after the drain timeout: closing their connections',
+          );
+          httpServer.closeAllConnections();
+          await stopped;
+        }
         await services.close();
         await store.close();
         log.info({ event: 'shutdown' }, 'server stopped');
