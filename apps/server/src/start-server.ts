@@ -25,6 +25,8 @@ export type StartServerOptions = Partial<ServerConfig> & {
   errorTracker?: ErrorTracker;
   /** The data volume's reading for the disk check (tests fake a full disk). @default fs.statfs */
   readFilesystem?: ReadFilesystem;
+  /** For fault-injection tests only: wraps the opened store before any service uses it. */
+  wrapStore?: (store: Store) => Store;
 };
 
 export type RunningServer = {
@@ -44,7 +46,7 @@ export type RunningServer = {
 
 /** Starts Parley: options override the environment's configuration (tests pass a temp dataDir and port 0). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { logger, errorTracker, readFilesystem, ...overrides } = options;
+  const { logger, errorTracker, readFilesystem, wrapStore, ...overrides } = options;
   const config: ServerConfig = { ...loadServerConfig(), ...overrides };
   // Before anything writes into it (logs, database, secret): the database holds password hashes
   // and messages, so a new data directory is for the server's user only. An existing one keeps
@@ -68,10 +70,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     );
   }
 
-  const store = openSqliteStore({
+  const opened = openSqliteStore({
     file: join(config.dataDir, 'parley.db'),
     onBackgroundError: (message) => log.error({ event: 'database-background' }, message),
   });
+  const store = wrapStore ? wrapStore(opened) : opened;
   let gateway: WebSocketGateway | null = null;
   const observability = createObservability({
     log,

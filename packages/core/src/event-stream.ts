@@ -5,6 +5,7 @@ import type { CoreConfig } from './core-config.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import { LiveEventQueue } from './live-event-queue.js';
 import type { Logger } from './logger.js';
+import { retryWhileOpen } from './retry-while-open.js';
 import { toMessage } from './to-message.js';
 import { Waker } from './waker.js';
 
@@ -16,6 +17,8 @@ const IDLE_WAIT_MS = 30_000;
 const LIVE_QUEUE_CAPACITY = 2000;
 
 type Redelivery = { attempts: number; dueAt: number };
+/** Retries a store call until it succeeds or the stream ends (see retryWhileOpen). */
+type Reliably = <T>(operation: () => Promise<T>) => Promise<T>;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -63,16 +66,22 @@ export class EventStream {
       },
     });
     const redeliveries = new Map<string, Redelivery>();
+    // A failing database pauses the stream, it does not end it: clients need not subscribe again.
+    const reliably: Reliably = (operation) =>
+      retryWhileOpen(operation, signal, this.log, { event: 'stream-store-error', userId });
     try {
       // A fresh device starts at the head; fresh or resumed, every message still undelivered to
       // the user up to the cursor comes first (the client may never have seen it), then what is new.
-      if (lastEventId === null) cursor = await this.store.events.head(userId);
+      if (lastEventId === null) cursor = await reliably(() => this.store.events.head(userId));
       {
         let after: string | null = null;
         for (;;) {
-          const page = await this.store.events.undelivered(userId, after, PAGE_SIZE);
+          const page = await reliably(() =>
+            this.store.events.undelivered(userId, after, PAGE_SIZE),
+          );
           const rows = page.filter((row) => row.seq <= cursor);
-          yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries, cursor);
+          const messages = await reliably(() => this.messagesOf(rows));
+          yield* this.render(userId, rows, messages, redeliveries, reliably, cursor);
           if (page.length < PAGE_SIZE) break;
           after = page[page.length - 1]!.messageId;
           await nextTick();
@@ -87,7 +96,8 @@ export class EventStream {
         }
         const run = live.takeAfter(cursor);
         if (run.length > 0) {
-          yield* this.render(userId, run, await this.messagesOf(run), redeliveries);
+          const messages = await reliably(() => this.messagesOf(run));
+          yield* this.render(userId, run, messages, redeliveries, reliably);
           cursor = run[run.length - 1]!.seq;
           waitedForOrder = false;
           continue;
@@ -101,16 +111,17 @@ export class EventStream {
         if (readLog || live.size > 0) {
           readLog = false;
           waitedForOrder = false;
-          const rows = await this.store.events.after(userId, cursor, PAGE_SIZE);
+          const rows = await reliably(() => this.store.events.after(userId, cursor, PAGE_SIZE));
           if (rows.length > 0) {
-            yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
+            const messages = await reliably(() => this.messagesOf(rows));
+            yield* this.render(userId, rows, messages, redeliveries, reliably);
             cursor = rows[rows.length - 1]!.seq;
             if (rows.length === PAGE_SIZE) readLog = true;
             await nextTick();
             continue;
           }
         }
-        yield* this.redeliver(userId, redeliveries, cursor);
+        yield* this.redeliver(userId, redeliveries, reliably, cursor);
         const nextDue = Math.min(...[...redeliveries.values()].map((entry) => entry.dueAt));
         await waker.wait(
           Number.isFinite(nextDue) ? Math.max(0, nextDue - Date.now()) : IDLE_WAIT_MS,
@@ -147,6 +158,7 @@ export class EventStream {
     rows: EventRecord[],
     messages: Map<string, MessageRecord>,
     redeliveries: Map<string, Redelivery>,
+    reliably: Reliably,
     /** Rows at or before the cursor go out under the cursor's id (see the class comment). */
     cursor?: number,
   ): AsyncGenerator<TrackedChatEvent> {
@@ -169,7 +181,7 @@ export class EventStream {
       }
       yield { id: String(cursor ?? row.seq), event };
     }
-    await this.markSent(userId, pushedPending);
+    await reliably(() => this.markSent(userId, pushedPending));
   }
 
   private async toChatEvent(
@@ -213,13 +225,17 @@ export class EventStream {
   private async *redeliver(
     userId: string,
     redeliveries: Map<string, Redelivery>,
+    reliably: Reliably,
     cursor: number,
   ): AsyncGenerator<TrackedChatEvent> {
     const now = Date.now();
     const due = [...redeliveries].filter(([, entry]) => entry.dueAt <= now);
     if (due.length === 0) return;
     const current = new Map(
-      (await this.store.messages.byIds(due.map(([id]) => id))).map((m) => [m.id, m]),
+      (await reliably(() => this.store.messages.byIds(due.map(([id]) => id)))).map((m) => [
+        m.id,
+        m,
+      ]),
     );
     for (const [messageId, entry] of due) {
       const message = current.get(messageId);
