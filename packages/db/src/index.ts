@@ -7,3 +7,4 @@ export {
   sqliteMigrationsFolder,
   type SqliteStoreOptions,
 } from './sqlite/open-sqlite-store.js';
+export { isStorageFull } from './storage-full.js';
