@@ -91,7 +91,7 @@ describe('messages.events resumed by the standard tRPC client (wsLink)', () => {
       for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThanOrEqual(ids[i - 1]!);
     } finally {
       subscription.unsubscribe();
-      socket.close();
+      await socket.close();
     }
   }, 60_000);
 });

@@ -17,11 +17,11 @@ class StoreFaults {
           if (typeof value !== 'function') return value;
           const method = value as (...args: unknown[]) => unknown;
           if (!methods.includes(String(name))) return method.bind(target);
-          return async (...args: unknown[]) => {
+          return (...args: unknown[]) => {
             if (this.failures > 0) {
               this.failures--;
               this.thrown++;
-              throw new Error('SQLITE_BUSY: database is locked (injected)');
+              return Promise.reject(new Error('SQLITE_BUSY: database is locked (injected)'));
             }
             return method.apply(target, args);
           };

@@ -86,7 +86,7 @@ describe('a WebSocket with a refused token', () => {
           }
           const closeCode = await Promise.race([
             socket.closeCodes.length > 0 ? socket.closeCodes[0] : socket.closed(),
-            new Promise((resolve) => setTimeout(() => resolve('open'), 2000)),
+            new Promise<string>((resolve) => setTimeout(() => resolve('open'), 2000)),
           ]);
           outcomes.set(`close:${closeCode}`, (outcomes.get(`close:${closeCode}`) ?? 0) + 1);
         } finally {
