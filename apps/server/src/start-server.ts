@@ -7,7 +7,7 @@ import { openSqliteStore, type Store } from '@parley/db';
 import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
-import { closeLogger, createLogger } from './create-logger.js';
+import { closeLogger, createLogger, logLinesDropped } from './create-logger.js';
 import type { ReadFilesystem } from './observability/disk-check.js';
 import { ErrorAggregator } from './observability/error-aggregator.js';
 import type { ErrorTracker } from './observability/error-tracker.js';
@@ -83,6 +83,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       connectionCount: () => gateway?.connectionCount() ?? 0,
       undeliveredCount: () => store.messages.undeliveredCount(),
       databaseSizeBytes: () => store.sizeBytes(),
+      logLinesDropped: () => logLinesDropped(log),
     },
     dataDir: config.dataDir,
     metricsToken: config.metricsToken,

@@ -8,6 +8,8 @@ export type MetricsSources = {
   /** Messages waiting for their recipient (the offline queue). */
   undeliveredCount(): Promise<number>;
   databaseSizeBytes(): Promise<number>;
+  /** Log lines the log file could not take so far (a full disk). */
+  logLinesDropped(): number;
 };
 
 export type LatencySnapshot = { count: number; p50: number; p95: number; p99: number; max: number };
@@ -101,6 +103,17 @@ export class ServerMetrics implements DeliveryTelemetry {
       registers,
       async collect() {
         this.set(await sources.databaseSizeBytes());
+      },
+    });
+    let droppedSeen = 0;
+    new Counter({
+      name: 'parley_log_lines_dropped_total',
+      help: 'Log lines that could not be written to the log file (a full disk); stdout still had them.',
+      registers,
+      collect() {
+        const dropped = sources.logLinesDropped();
+        if (dropped > droppedSeen) this.inc(dropped - droppedSeen);
+        droppedSeen = dropped;
       },
     });
     this.diskUsedRatio = new Gauge({
