@@ -15,6 +15,7 @@ import { PresenceTracker } from './presence-tracker.js';
 import { RateLimits } from './rate-limits.js';
 import { RevocationList } from './revocation-list.js';
 import { SearchService } from './search-service.js';
+import { StorageFailureLog } from './storage-failure-log.js';
 import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
@@ -38,6 +39,8 @@ export type Services = {
   events: EventStream;
   presence: PresenceTracker;
   presenceStream: PresenceStream;
+  /** Failed database writes, logged at most once a minute. */
+  storageFailures: StorageFailureLog;
   /** Loads what must be in memory before serving (revoked sessions, the login dummy hash). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -51,7 +54,8 @@ export function createServices(deps: ServicesDeps): Services {
   const tokens = new TokenService(config);
   const accessTokenLifetimeMs = config.accessTokenTtlSeconds * 1000;
   const revocations = new RevocationList(accessTokenLifetimeMs + 60_000);
-  const rateLimits = new RateLimits(store, config);
+  const storageFailures = new StorageFailureLog(log);
+  const rateLimits = new RateLimits(store, config, storageFailures);
   const feed = new LiveEventFeed(store.notifier);
   const presence = new PresenceTracker(store, log);
   const conversations = new ConversationService(store, feed, presence, log);
@@ -83,11 +87,12 @@ export function createServices(deps: ServicesDeps): Services {
     rateLimits,
     users: new UserService(store, presence),
     conversations,
-    messages: new MessageService(store, feed, conversations, telemetry, log),
+    messages: new MessageService(store, feed, conversations, telemetry, log, storageFailures),
     search: new SearchService(store, conversations),
     events: new EventStream(store, conversations, config, feed, log),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations),
+    storageFailures,
     async start() {
       const since = Date.now() - accessTokenLifetimeMs - 60_000;
       for (const sessionId of await store.sessions.revokedSince(since)) revocations.add(sessionId);

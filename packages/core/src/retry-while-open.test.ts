@@ -8,10 +8,9 @@ describe('retryWhileOpen', () => {
   it('retries a failing operation with growing delays until it succeeds', async () => {
     const calls: number[] = [];
     const result = await retryWhileOpen(
-      async () => {
+      () => {
         calls.push(Date.now());
-        if (calls.length < 4) throw new Error('SQLITE_BUSY');
-        return 'ok';
+        return calls.length < 4 ? Promise.reject(new Error('SQLITE_BUSY')) : Promise.resolve('ok');
       },
       new AbortController().signal,
       silent,
