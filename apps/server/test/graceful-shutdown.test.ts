@@ -32,13 +32,17 @@ async function setUp(test: TestServer) {
 async function storedClientIds(test: TestServer, token: string, conversationId: string) {
   const client = httpClient(test, { token });
   const ids = new Set<string>();
-  let before: string | undefined;
-  for (;;) {
-    const page = await client.messages.history.query({ conversationId, limit: 100, before });
+  let before: string | null = null;
+  do {
+    const page = await client.messages.history.query({
+      conversationId,
+      limit: 100,
+      ...(before === null ? {} : { before }),
+    });
     for (const message of page.messages) ids.add(message.clientId);
-    if (page.messages.length < 100) return ids;
-    before = page.messages.at(-1)!.id;
-  }
+    before = page.nextBefore;
+  } while (before !== null);
+  return ids;
 }
 
 function judge(outcomes: SendOutcome[], stored: Set<string>) {
