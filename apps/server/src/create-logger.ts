@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { pino, type Logger, type TransportTargetOptions } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { LogFileStream } from './log-file-stream.js';
 
-type Transport = ReturnType<typeof pino.transport>;
-const transports = new WeakMap<object, Transport>();
+type Outputs = { stdout: ReturnType<typeof pino.destination>; file: LogFileStream };
+const outputs = new WeakMap<object, Outputs>();
 
 export type LoggerOptions = {
   /** Also write rotated log files here (pino-roll: daily or 50 MB, 14 kept). Null: stdout only. */
@@ -17,26 +18,37 @@ export type LoggerOptions = {
 
 /**
  * JSON lines on stdout, and in rotated files under `logDir`. Credentials never reach a log line:
- * these paths are redacted wherever a caller might pass them by mistake.
+ * these paths are redacted wherever a caller might pass them by mistake. Logging never takes the
+ * server down: a log file that cannot be written (a full disk) drops lines and counts them
+ * (`logLinesDropped`), and stdout write errors are ignored.
  */
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   const { logDir = null, onEntry } = options;
-  const targets: TransportTargetOptions[] = [
-    { target: 'pino/file', level, options: { destination: 1 } },
-    {
-      target: 'pino-roll',
-      level,
-      options: {
-        file: join(logDir ?? '.', 'parley'),
+  let destination: DestinationStream | undefined;
+  let streams: Outputs | undefined;
+  if (level !== 'silent' && logDir !== null) {
+    const stdout = pino.destination({ dest: 1, sync: false });
+    stdout.on('error', () => undefined);
+    const file = new LogFileStream(
+      {
+        file: join(logDir, 'parley'),
         frequency: 'daily',
         size: '50m',
         mkdir: true,
         limit: { count: 14 },
       },
-    },
-  ];
-  // Silent loggers (tests) and stdout-only loggers need no worker thread.
-  const transport = level === 'silent' || logDir === null ? undefined : pino.transport({ targets });
+      // Said on stdout only: the file is what fails.
+      (message, details) =>
+        stdout.write(
+          `${JSON.stringify({ level: 40, time: Date.now(), service: 'parley', event: 'log-file', ...details, msg: message })}\n`,
+        ),
+    );
+    streams = { stdout, file };
+    destination = pino.multistream([
+      { level: level as pino.Level, stream: stdout },
+      { level: level as pino.Level, stream: file },
+    ]);
+  }
   const logger = pino(
     {
       level,
@@ -73,23 +85,28 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
           }
         : {}),
     },
-    transport,
+    destination,
   );
-  if (transport) transports.set(logger, transport);
+  if (streams) outputs.set(logger, streams);
   return logger;
 }
 
-/** Flushes and closes the logger's file transport, if it has one (graceful shutdown). */
+/** Log lines the logger's file could not take (disk full); 0 for loggers without a file. */
+export function logLinesDropped(log: object): number {
+  return outputs.get(log)?.file.dropped ?? 0;
+}
+
+/** Flushes stdout and closes the logger's file, if it has one (graceful shutdown). */
 export async function closeLogger(log: object): Promise<void> {
-  const transport = transports.get(log);
-  if (!transport) return;
-  transports.delete(log);
+  const streams = outputs.get(log);
+  if (!streams) return;
+  outputs.delete(log);
+  await streams.file.close();
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 2000);
-    transport.once('close', () => {
+    streams.stdout.flush(() => {
       clearTimeout(timer);
       resolve();
     });
-    transport.end();
   });
 }

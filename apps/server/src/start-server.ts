@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -18,13 +18,16 @@ import { createHealthCheck } from './health-check.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
 import { openStore } from './open-store.js';
-import { closeLogger, createLogger } from './create-logger.js';
+import { closeLogger, createLogger, logLinesDropped } from './create-logger.js';
 import type { ReadFilesystem } from './observability/disk-check.js';
 import { ErrorAggregator } from './observability/error-aggregator.js';
 import type { ErrorTracker } from './observability/error-tracker.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { ConfigError, loadServerConfig, type ServerConfig } from './server-config.js';
 import { attachWebSocketGateway, type WebSocketGateway } from './websocket-gateway.js';
+
+/** How long a graceful close waits for HTTP requests in flight before it cuts them. */
+const SHUTDOWN_DRAIN_MS = 5000;
 
 export type StartServerOptions = Partial<ServerConfig> & {
   /** A logger to use instead of one built from `logLevel`. */
@@ -33,6 +36,8 @@ export type StartServerOptions = Partial<ServerConfig> & {
   errorTracker?: ErrorTracker;
   /** The data volume's reading for the disk check (tests fake a full disk). @default fs.statfs */
   readFilesystem?: ReadFilesystem;
+  /** For fault-injection tests only: wraps the opened store before any service uses it. */
+  wrapStore?: (store: Store) => Store;
 };
 
 export type RunningServer = {
@@ -52,7 +57,7 @@ export type RunningServer = {
 
 /** Starts Parley: options override the environment's configuration (tests pass a temp dataDir and port 0). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { logger, errorTracker, readFilesystem, ...overrides } = options;
+  const { logger, errorTracker, readFilesystem, wrapStore, ...overrides } = options;
   const config: ServerConfig = { ...loadServerConfig(), ...overrides };
   // Before anything writes into it (logs, database, secret): the database holds password hashes
   // and messages, so a new data directory is for the server's user only. An existing one keeps
@@ -85,7 +90,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     );
   }
   const processId = randomUUID();
-  const store = await openStore(config, log, processId);
+  const opened = await openStore(config, log, processId);
+  const store = wrapStore ? wrapStore(opened) : opened;
   let gateway: WebSocketGateway | null = null;
   const observability = createObservability({
     log,
@@ -95,6 +101,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       undeliveredCount: () => store.messages.undeliveredCount(),
       databaseSizeBytes: () => store.sizeBytes(),
       databaseStats: () => store.stats(),
+      logLinesDropped: () => logLinesDropped(log),
     },
     dataDir: config.dataDir,
     metricsToken: config.metricsToken,
@@ -124,6 +131,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let ready = false;
   const origins = new AllowedOrigins([]);
   const httpServer = createServer();
+  // Requests being answered, so that a graceful close can let them finish; once closing, every
+  // answer tells a keep-alive client to open no further request on that connection.
+  const inFlight = new Set<ServerResponse>();
+  let draining = false;
+  httpServer.on('request', (_req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   gateway = attachWebSocketGateway({
     httpServer,
     services,
@@ -176,11 +192,30 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     close() {
       closing ??= (async () => {
         ready = false;
+        // Stop accepting; idle keep-alive connections are closed; requests already read are
+        // answered (bounded), each with `Connection: close`; only then is the rest cut.
+        draining = true;
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
         await observability.close();
         await gateway?.close();
-        httpServer.closeAllConnections();
-        await stopped;
+        httpServer.closeIdleConnections();
+        let timer: NodeJS.Timeout | undefined;
+        const drained = await Promise.race([
+          stopped.then(() => true),
+          new Promise<false>(
+            (resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_DRAIN_MS)),
+          ),
+        ]);
+        clearTimeout(timer);
+        if (!drained) {
+          log.warn(
+            { event: 'shutdown-drain-timeout', inFlight: inFlight.size },
+            'HTTP requests still running after the drain timeout: closing their connections',
+          );
+          httpServer.closeAllConnections();
+          await stopped;
+        }
         await services.close();
         await store.close();
         log.info({ event: 'shutdown' }, 'server stopped');

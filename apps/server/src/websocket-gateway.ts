@@ -12,6 +12,14 @@ import { clientIp } from './client-ip.js';
 export const CLOSE_UNAUTHORIZED = 4001;
 const CLOSE_POLICY = 1008;
 const CLOSE_SERVICE_RESTART = 1012;
+/**
+ * A refused socket is closed once the client has been quiet this long, so that every call it sent
+ * with the refused token gets its UNAUTHORIZED answer first (after the close frame, replies are
+ * dropped and the client would be left with a bare "WebSocket closed", or nothing at all).
+ */
+const REFUSED_QUIET_MS = 250;
+/** …but no later than this after the refusal. */
+const REFUSED_MAX_OPEN_MS = 1500;
 
 export type WebSocketGatewayOptions = {
   httpServer: HttpServer;
@@ -91,6 +99,29 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     );
   });
 
+  /** Every call on the socket is answered UNAUTHORIZED (its context has no auth); then it closes. */
+  const refuse = (ws: WebSocket, reason: string) => {
+    clearTimeout(anonymousTimers.get(ws));
+    let quiet: NodeJS.Timeout | undefined;
+    const close = () => {
+      clearTimeout(quiet);
+      clearTimeout(limit);
+      ws.off('message', onMessage);
+      ws.close(CLOSE_UNAUTHORIZED, reason.slice(0, 120));
+    };
+    const onMessage = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(close, REFUSED_QUIET_MS);
+    };
+    const limit = setTimeout(close, REFUSED_MAX_OPEN_MS);
+    ws.on('message', onMessage);
+    ws.once('close', () => {
+      clearTimeout(quiet);
+      clearTimeout(limit);
+    });
+    onMessage();
+  };
+
   const onAuthenticated = (ws: WebSocket, ctx: Context) => {
     const auth = ctx.auth;
     if (!auth) return;
@@ -139,7 +170,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
         token,
       });
       if (token !== null && !ctx.auth) {
-        ws.close(CLOSE_UNAUTHORIZED, (ctx.authError ?? 'unauthorized').slice(0, 120));
+        refuse(ws, ctx.authError ?? 'unauthorized');
       } else if (ws.readyState === ws.OPEN) {
         onAuthenticated(ws, ctx);
       }

@@ -65,6 +65,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   /** The token the current socket authenticated with, and one the server closed a socket for (4001). */
   let socketToken: string | null = null;
   let refusedSocketToken: string | null = null;
+  /** A refused socket token that a reconnect has already replaced with a fresh one. */
+  let replacedSocketToken: string | null = null;
   let reconnectAtOnce = false;
   let lastImmediateReconnect = 0;
 
@@ -94,6 +96,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
         if (token !== null && token === refusedSocketToken) {
           token = (await session.rejected(token))?.accessToken ?? null;
         }
+        if (refusedSocketToken !== null) replacedSocketToken = refusedSocketToken;
         refusedSocketToken = null;
         socketToken = token;
         return token === null ? null : { token };
@@ -167,6 +170,13 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       presence,
       outboxChanges,
       onUnauthorized: async () => {
+        // The server answers a refused socket's subscriptions UNAUTHORIZED and then closes it with
+        // 4001. When that close came first, its reconnect gets (or got) the fresh token: a second
+        // refresh, or closing the new socket, would only get in its way.
+        if (refusedSocketToken !== null || replacedSocketToken !== null) {
+          replacedSocketToken = null;
+          return;
+        }
         if (socketToken !== null) await session.rejected(socketToken);
         await wsClient.close();
       },

@@ -27,8 +27,9 @@ export interface LedgerDecision {
 /**
  * The client's view of its event log: the resume cursor and the dedupe memory.
  *
- * Event ids increase, so an id at or below the cursor is a replay, with one exception: the server re-pushes a
- * message that was not acknowledged yet with its original, older event id. Messages are therefore deduplicated by
+ * Event ids never decrease, so an id below the cursor is a replay, with one exception: the server re-pushes a
+ * message that was not acknowledged yet under the id its stream has reached, so the same message can come again
+ * under the cursor's id. Messages are therefore deduplicated by
  * message id (each surfaced once, every copy acknowledged again), other events by the cursor.
  */
 export class EventLedger {

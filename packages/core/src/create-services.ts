@@ -16,6 +16,7 @@ import { PresenceTracker } from './presence-tracker.js';
 import { RateLimits } from './rate-limits.js';
 import { RevocationList } from './revocation-list.js';
 import { SearchService } from './search-service.js';
+import { StorageFailureLog } from './storage-failure-log.js';
 import { TokenService } from './token-service.js';
 import { UserService } from './user-service.js';
 
@@ -43,6 +44,8 @@ export type Services = {
   events: EventStream;
   presence: PresenceTracker;
   presenceStream: PresenceStream;
+  /** Failed database writes, logged at most once a minute. */
+  storageFailures: StorageFailureLog;
   /** Loads what must be in memory before serving (revoked sessions, the login dummy hash). */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -62,7 +65,8 @@ export function createServices(deps: ServicesDeps): Services {
     store.sessions,
     log,
   );
-  const rateLimits = new RateLimits(store, config);
+  const storageFailures = new StorageFailureLog(log);
+  const rateLimits = new RateLimits(store, config, storageFailures);
   const feed = new LiveEventFeed(store.notifier);
   const presence = new PresenceTracker(store, log, processId, {
     leaseMs: config.presenceLeaseMs,
@@ -96,11 +100,12 @@ export function createServices(deps: ServicesDeps): Services {
     rateLimits,
     users: new UserService(store, presence),
     conversations,
-    messages: new MessageService(store, feed, conversations, telemetry, log),
+    messages: new MessageService(store, feed, conversations, telemetry, log, storageFailures),
     search: new SearchService(store, conversations),
     events: new EventStream(store, conversations, config, feed, log),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations),
+    storageFailures,
     async start() {
       await revocations.start();
       presence.start();

@@ -7,7 +7,9 @@ export type DomainErrorCode =
   | 'NOT_FOUND'
   | 'CONFLICT'
   | 'TOO_MANY_REQUESTS'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  /** The server cannot store anything right now (its disk is full); try again later. */
+  | 'SERVICE_UNAVAILABLE';
 
 export type DomainErrorDetails = {
   /** Input field → human-readable messages. */
@@ -29,6 +31,11 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** A write that failed because the server's storage is full, as the caller should read it. */
+export const outOfStorage = (
+  message = 'The server is out of storage space; this change was not saved. Try again later.',
+) => new DomainError('SERVICE_UNAVAILABLE', message);
 
 export const forbidden = () =>
   new DomainError('FORBIDDEN', 'You are not a participant of this conversation.');

@@ -5,6 +5,7 @@ import type { CoreConfig } from './core-config.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import { LiveEventQueue } from './live-event-queue.js';
 import type { Logger } from './logger.js';
+import { retryWhileOpen } from './retry-while-open.js';
 import { toMessage } from './to-message.js';
 import { Waker } from './waker.js';
 
@@ -15,7 +16,9 @@ const IDLE_WAIT_MS = 30_000;
 /** Live events a stream holds before it falls back to reading its log (a consumer far behind). */
 const LIVE_QUEUE_CAPACITY = 2000;
 
-type Redelivery = { seq: number; attempts: number; dueAt: number };
+type Redelivery = { attempts: number; dueAt: number };
+/** Retries a store call until it succeeds or the stream ends (see retryWhileOpen). */
+type Reliably = <T>(operation: () => Promise<T>) => Promise<T>;
 
 const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -25,6 +28,11 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * no gap; the cursor only moves forward: no duplicate. While the stream keeps up, the events
  * appended in this process come with their messages and are sent without reading the log back;
  * a gap in them (another process appended, or the stream fell behind) is read from the log.
+ *
+ * A message pushed again (unacknowledged, or still undelivered when the stream starts) goes out
+ * under the cursor's id, never its own older one: clients resume after the last id they saw
+ * (tRPC's `tracked()`), so an older id would replay everything after it. Undelivered messages at
+ * or before the cursor are pushed again when a stream starts, fresh or resumed.
  */
 export class EventStream {
   constructor(
@@ -62,15 +70,22 @@ export class EventStream {
       },
     });
     const redeliveries = new Map<string, Redelivery>();
+    // A failing database pauses the stream, it does not end it: clients need not subscribe again.
+    const reliably: Reliably = (operation) =>
+      retryWhileOpen(operation, signal, this.log, { event: 'stream-store-error', userId });
     try {
-      if (lastEventId === null) {
-        // A fresh device: every message still undelivered to the user, then everything new.
-        cursor = await this.store.events.head(userId);
+      // A fresh device starts at the head; fresh or resumed, every message still undelivered to
+      // the user up to the cursor comes first (the client may never have seen it), then what is new.
+      if (lastEventId === null) cursor = await reliably(() => this.store.events.head(userId));
+      {
         let after: string | null = null;
         for (;;) {
-          const page = await this.store.events.undelivered(userId, after, PAGE_SIZE);
+          const page = await reliably(() =>
+            this.store.events.undelivered(userId, after, PAGE_SIZE),
+          );
           const rows = page.filter((row) => row.seq <= cursor);
-          yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
+          const messages = await reliably(() => this.messagesOf(rows));
+          yield* this.render(userId, rows, messages, redeliveries, reliably, cursor);
           if (page.length < PAGE_SIZE) break;
           after = page[page.length - 1]!.messageId;
           await nextTick();
@@ -85,7 +100,8 @@ export class EventStream {
         }
         const run = live.takeAfter(cursor);
         if (run.length > 0) {
-          yield* this.render(userId, run, await this.messagesOf(run), redeliveries);
+          const messages = await reliably(() => this.messagesOf(run));
+          yield* this.render(userId, run, messages, redeliveries, reliably);
           cursor = run[run.length - 1]!.seq;
           waitedForOrder = false;
           continue;
@@ -99,16 +115,17 @@ export class EventStream {
         if (readLog || live.size > 0) {
           readLog = false;
           waitedForOrder = false;
-          const rows = await this.store.events.after(userId, cursor, PAGE_SIZE);
+          const rows = await reliably(() => this.store.events.after(userId, cursor, PAGE_SIZE));
           if (rows.length > 0) {
-            yield* this.render(userId, rows, await this.messagesOf(rows), redeliveries);
+            const messages = await reliably(() => this.messagesOf(rows));
+            yield* this.render(userId, rows, messages, redeliveries, reliably);
             cursor = rows[rows.length - 1]!.seq;
             if (rows.length === PAGE_SIZE) readLog = true;
             await nextTick();
             continue;
           }
         }
-        yield* this.redeliver(userId, redeliveries);
+        yield* this.redeliver(userId, redeliveries, reliably, cursor);
         const nextDue = Math.min(...[...redeliveries.values()].map((entry) => entry.dueAt));
         await waker.wait(
           Number.isFinite(nextDue) ? Math.max(0, nextDue - Date.now()) : IDLE_WAIT_MS,
@@ -145,6 +162,9 @@ export class EventStream {
     rows: EventRecord[],
     messages: Map<string, MessageRecord>,
     redeliveries: Map<string, Redelivery>,
+    reliably: Reliably,
+    /** Rows at or before the cursor go out under the cursor's id (see the class comment). */
+    cursor?: number,
   ): AsyncGenerator<TrackedChatEvent> {
     if (rows.length === 0) return;
     const pushedPending: string[] = [];
@@ -158,15 +178,14 @@ export class EventStream {
         if (message.status === 'pending') pushedPending.push(message.id);
         if (message.status === 'pending' || message.status === 'sent') {
           redeliveries.set(message.id, {
-            seq: row.seq,
             attempts: 0,
             dueAt: now + this.config.redeliveryInitialMs,
           });
         }
       }
-      yield { id: String(row.seq), event };
+      yield { id: String(cursor ?? row.seq), event };
     }
-    await this.markSent(userId, pushedPending);
+    await reliably(() => this.markSent(userId, pushedPending));
   }
 
   private async toChatEvent(
@@ -210,12 +229,17 @@ export class EventStream {
   private async *redeliver(
     userId: string,
     redeliveries: Map<string, Redelivery>,
+    reliably: Reliably,
+    cursor: number,
   ): AsyncGenerator<TrackedChatEvent> {
     const now = Date.now();
     const due = [...redeliveries].filter(([, entry]) => entry.dueAt <= now);
     if (due.length === 0) return;
     const current = new Map(
-      (await this.store.messages.byIds(due.map(([id]) => id))).map((m) => [m.id, m]),
+      (await reliably(() => this.store.messages.byIds(due.map(([id]) => id)))).map((m) => [
+        m.id,
+        m,
+      ]),
     );
     for (const [messageId, entry] of due) {
       const message = current.get(messageId);
@@ -240,7 +264,7 @@ export class EventStream {
         },
         'message pushed again',
       );
-      yield { id: String(entry.seq), event: { type: 'message', message: toMessage(message) } };
+      yield { id: String(cursor), event: { type: 'message', message: toMessage(message) } };
     }
   }
 

@@ -10,7 +10,14 @@ export {
 export { defaultCoreConfig, type CoreConfig } from './core-config.js';
 export { createServices, type Services, type ServicesDeps } from './create-services.js';
 export { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';
-export { DomainError, type DomainErrorCode, type DomainErrorDetails } from './domain-error.js';
+export {
+  DomainError,
+  outOfStorage,
+  type DomainErrorCode,
+  type DomainErrorDetails,
+} from './domain-error.js';
+export { isStorageFull } from '@parley/db';
+export type { StorageFailureLog } from './storage-failure-log.js';
 export type { TrackedChatEvent } from './event-stream.js';
 export type { Logger } from './logger.js';
 export { prehashPassword } from './password-hasher.js';

@@ -1,10 +1,11 @@
-import type { Store } from '@parley/db';
+import { isStorageFull, type Store } from '@parley/db';
 import type { HistoryPage, Message } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
-import { DomainError } from './domain-error.js';
+import { DomainError, outOfStorage } from './domain-error.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
+import type { StorageFailureLog } from './storage-failure-log.js';
 import { toMessage } from './to-message.js';
 
 export class MessageService {
@@ -14,6 +15,7 @@ export class MessageService {
     private readonly conversations: ConversationService,
     private readonly telemetry: DeliveryTelemetry,
     private readonly log: Logger,
+    private readonly storageFailures: StorageFailureLog,
   ) {}
 
   /**
@@ -38,16 +40,24 @@ export class MessageService {
         'This person deleted their account: messages can no longer reach them.',
       );
     }
-    const result = await this.store.messages.send({
-      conversationId,
-      clientId,
-      senderId,
-      senderName: sender.username,
-      recipientId,
-      body,
-      createdAt: Date.now(),
-      status: 'pending',
-    });
+    const result = await this.store.messages
+      .send({
+        conversationId,
+        clientId,
+        senderId,
+        senderName: sender.username,
+        recipientId,
+        body,
+        createdAt: Date.now(),
+        status: 'pending',
+      })
+      .catch((error: unknown) => {
+        if (!isStorageFull(error)) throw error;
+        this.storageFailures.report(error, { operation: 'messages.send', conversationId });
+        throw outOfStorage(
+          'The server is out of storage space; your message was not sent. Try again later.',
+        );
+      });
     if (result.created) {
       this.telemetry.messageStored();
       this.log.info(

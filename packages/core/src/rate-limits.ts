@@ -1,7 +1,9 @@
 import type { Store } from '@parley/db';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { CoreConfig } from './core-config.js';
 import { DomainError } from './domain-error.js';
+import { FallbackLimiter } from './fallback-limiter.js';
+import type { StorageFailureLog } from './storage-failure-log.js';
 
 const retryAfterSeconds = (res: RateLimiterRes): number =>
   Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -13,31 +15,34 @@ const tooManyRequests = (message: string, res: RateLimiterRes) => {
   });
 };
 
-/** The limits of docs/api.md, kept in the database so that a restart does not reset them. */
+/**
+ * The limits of docs/api.md, kept in the database so that a restart does not reset them. While the
+ * database cannot be written (a full disk), each limit goes on in this process's memory instead
+ * (see FallbackLimiter): reads keep working, and the failed-login limit still stops brute force.
+ */
 export class RateLimits {
-  private readonly loginFailures: RateLimiterAbstract;
-  private readonly signups: RateLimiterAbstract;
-  private readonly requests: RateLimiterAbstract;
+  private readonly loginFailures: FallbackLimiter;
+  private readonly signups: FallbackLimiter;
+  private readonly requests: FallbackLimiter;
 
   constructor(
     store: Store,
     private readonly config: CoreConfig,
+    failures: StorageFailureLog,
   ) {
-    this.loginFailures = store.createRateLimiter({
-      keyPrefix: 'login-failures',
-      points: config.loginMaxFailures,
-      duration: config.loginWindowSeconds,
-    });
-    this.signups = store.createRateLimiter({
-      keyPrefix: 'signups',
-      points: config.signupsPerIpPerHour,
-      duration: 3600,
-    });
-    this.requests = store.createRateLimiter({
-      keyPrefix: 'requests',
-      points: config.requestsPerMinute,
-      duration: 60,
-    });
+    const limiter = (keyPrefix: string, points: number, duration: number) =>
+      new FallbackLimiter(
+        store.createRateLimiter({ keyPrefix, points, duration }),
+        keyPrefix,
+        failures,
+      );
+    this.loginFailures = limiter(
+      'login-failures',
+      config.loginMaxFailures,
+      config.loginWindowSeconds,
+    );
+    this.signups = limiter('signups', config.signupsPerIpPerHour, 3600);
+    this.requests = limiter('requests', config.requestsPerMinute, 60);
   }
 
   /** Login attempts whose password check is running, per IP (this process). */

@@ -9,3 +9,4 @@ export {
 } from './sqlite/open-sqlite-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';
+export { isStorageFull } from './storage-full.js';

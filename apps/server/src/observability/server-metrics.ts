@@ -11,6 +11,8 @@ export type MetricsSources = {
   databaseSizeBytes(): Promise<number>;
   /** The database pool's figures and the cross-process notification lag. */
   databaseStats(): StoreStats;
+  /** Log lines the log file could not take so far (a full disk). */
+  logLinesDropped(): number;
 };
 
 export type LatencySnapshot = { count: number; p50: number; p95: number; p99: number; max: number };
@@ -150,6 +152,17 @@ export class ServerMetrics implements DeliveryTelemetry {
       'Read replicas configured (DATABASE_READ_URL).',
       (stats) => stats.replicasConfigured,
     );
+    let droppedSeen = 0;
+    new Counter({
+      name: 'parley_log_lines_dropped_total',
+      help: 'Log lines that could not be written to the log file (a full disk); stdout still had them.',
+      registers,
+      collect() {
+        const dropped = sources.logLinesDropped();
+        if (dropped > droppedSeen) this.inc(dropped - droppedSeen);
+        droppedSeen = dropped;
+      },
+    });
     this.diskUsedRatio = new Gauge({
       name: 'parley_disk_used_ratio',
       help: 'Used fraction (0–1) of the filesystem holding the data directory, checked periodically.',
