@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TEST_JWT_SECRET } from './start-test-server.js';
 
@@ -28,7 +29,7 @@ export type ChildServerOptions = {
  * environment only. Resolves once it prints its `listening on` line.
  */
 export function startChildServer(options: ChildServerOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, [MAIN_JS], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=128', MAIN_JS], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(options.port ?? 0),
@@ -38,6 +39,11 @@ export function startChildServer(options: ChildServerOptions): Promise<ChildServ
       BCRYPT_COST: '4',
       REQUESTS_PER_MINUTE: '100000',
       SIGNUPS_PER_IP_PER_HOUR: '100000',
+      // Every limit explicit, as in startTestServer: the environment of the test run cannot leak in.
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_WINDOW_SECONDS: '900',
+      TRUST_PROXY: '0',
+      WEB_ROOT: join(options.dataDir, 'no-web-client'),
       LOG_LEVEL: 'warn',
       ...options.env,
     },
