@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { httpClient } from './clients.js';
 import { startChildServer } from './child-server.js';
 import { startSendBurst, type SendOutcome } from './send-burst.js';
-import { startTestServer, type TestServer } from './start-test-server.js';
+import {
+  startTestServer,
+  temporaryDatabase,
+  testDialect,
+  type ServerEndpoint,
+} from './start-test-server.js';
 import { registerUser } from './test-users.js';
 
 // SIGTERM during a burst of sends: the server stops accepting, answers every request it has read,
@@ -22,14 +27,14 @@ const until = async (condition: () => boolean, timeoutMs: number) => {
   while (!condition() && Date.now() < deadline) await sleep(10);
 };
 
-async function setUp(test: TestServer) {
+async function setUp(test: ServerEndpoint) {
   const [alice, bob] = await Promise.all([registerUser(test, 'alice'), registerUser(test, 'bob')]);
   const { id: conversationId } = await alice.http.conversations.open.mutate({ userId: bob.id });
   return { alice, conversationId };
 }
 
 /** Every clientId stored in the conversation, read after the server came back. */
-async function storedClientIds(test: TestServer, token: string, conversationId: string) {
+async function storedClientIds(test: ServerEndpoint, token: string, conversationId: string) {
   const client = httpClient(test, { token });
   const ids = new Set<string>();
   let before: string | null = null;
@@ -91,17 +96,24 @@ describe('graceful shutdown during a burst of HTTP sends', () => {
   it('SIGTERM to `node dist/main.js`: answers every request it read, then exits 0', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'parley-sigterm-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    // The child and the server that checks what it stored share the database.
+    const database = testDialect === 'postgres' ? await temporaryDatabase() : null;
+    if (database) cleanups.push(() => database.drop());
     let port = 0;
     let alice: Awaited<ReturnType<typeof setUp>>['alice'] | undefined;
     let conversationId = '';
     for (let round = 0; round < 3; round++) {
-      const child = await startChildServer({ dataDir, port });
+      const child = await startChildServer({
+        dataDir,
+        port,
+        env: database ? { DATABASE_URL: database.url } : {},
+      });
       cleanups.push(async () => {
         child.process.kill('SIGKILL');
         await child.exited;
       });
       port = child.port;
-      const view = { url: child.url } as TestServer;
+      const view: ServerEndpoint = { url: child.url, wsUrl: `ws://127.0.0.1:${child.port}/trpc` };
       if (!alice) ({ alice, conversationId } = await setUp(view));
       const burst = startSendBurst({
         baseUrl: child.url,
@@ -114,7 +126,11 @@ describe('graceful shutdown during a burst of HTTP sends', () => {
       expect(await child.exited).toBe(0);
       await burst.stop();
 
-      const check = await startTestServer({ dataDir, requestsPerMinute: 100_000 });
+      const check = await startTestServer({
+        dataDir,
+        requestsPerMinute: 100_000,
+        ...(database ? { databaseUrl: database.url } : {}),
+      });
       try {
         const verdict = judge(
           burst.outcomes,
