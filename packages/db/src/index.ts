@@ -9,3 +9,13 @@ export {
 } from './sqlite/open-sqlite-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';
+export {
+  copySqliteToPostgres,
+  CopyCountMismatchError,
+  SourceDatabaseError,
+  TargetNotEmptyError,
+  type CopiedTableCount,
+  type CopyProgress,
+  type CopySqliteToPostgresOptions,
+  type CopySummary,
+} from './copy/copy-sqlite-to-postgres.js';
