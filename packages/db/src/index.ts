@@ -10,3 +10,13 @@ export {
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';
 export { isStorageFull } from './storage-full.js';
+export {
+  copySqliteToPostgres,
+  CopyCountMismatchError,
+  SourceDatabaseError,
+  TargetNotEmptyError,
+  type CopiedTableCount,
+  type CopyProgress,
+  type CopySqliteToPostgresOptions,
+  type CopySummary,
+} from './copy/copy-sqlite-to-postgres.js';

@@ -3,3 +3,4 @@ export {
   type TemporaryPostgresDatabase,
   type TemporaryPostgresDatabaseOptions,
 } from './temporary-postgres-database.js';
+export { postgresRowCounts } from './postgres-row-counts.js';
