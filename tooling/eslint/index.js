@@ -24,11 +24,41 @@ const forbiddenImports = {
   bench: ['@parley/db', '@parley/core', ...databaseDrivers],
 };
 
+/**
+ * What a layer's test files (`*.test.ts`, `test/**`) may import on top: the client's integration tests start a
+ * real server. Shipped code keeps the layer's boundaries (the published @parley/client never loads server code).
+ */
+const testsMayImport = {
+  client: ['@parley/server', '@parley/api'],
+};
+
+/** @param {string} layer @param {string[]} forbidden @param {string[]} typeOnly */
+function restrictedImports(layer, forbidden, typeOnly) {
+  return [
+    'error',
+    {
+      patterns: [
+        ...forbidden.map((name) => ({
+          group: [name, `${name}/*`],
+          message: `docs/architecture.md: the ${layer} layer must not depend on ${name}.`,
+        })),
+        ...typeOnly.map((name) => ({
+          group: [name],
+          allowTypeImports: true,
+          message: `Only the router type may cross to the ${layer}: use "import type".`,
+        })),
+      ],
+    },
+  ];
+}
+
 /** @param {keyof typeof forbiddenImports} layer @param {string} tsconfigRootDir */
 export function configFor(layer, tsconfigRootDir) {
   const forbidden = forbiddenImports[layer];
   // The client may see the router's *type*; nothing else crosses from server to client at runtime.
   const typeOnly = layer === 'client' || layer === 'desktop' ? ['@parley/api'] : [];
+  const testExtras = testsMayImport[layer] ?? [];
+  const testFiles = ['**/*.test.ts', '**/*.test.tsx', 'test/**'];
   return tseslint.config(
     { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.config.*', 'test-results/**'] },
     js.configs.recommended,
@@ -46,27 +76,19 @@ export function configFor(layer, tsconfigRootDir) {
           'error',
           { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
         ],
-        '@typescript-eslint/no-restricted-imports': [
-          'error',
-          {
-            patterns: [
-              ...forbidden.map((name) => ({
-                group: [name, `${name}/*`],
-                message: `docs/architecture.md: the ${layer} layer must not depend on ${name}.`,
-              })),
-              ...typeOnly.map((name) => ({
-                group: [name],
-                allowTypeImports: true,
-                message: `Only the router type may cross to the ${layer}: use "import type".`,
-              })),
-            ],
-          },
-        ],
+        '@typescript-eslint/no-restricted-imports': restrictedImports(layer, forbidden, typeOnly),
       },
     },
     {
-      files: ['**/*.test.ts', '**/*.test.tsx', 'test/**'],
+      files: testFiles,
       rules: {
+        ...(testExtras.length > 0 && {
+          '@typescript-eslint/no-restricted-imports': restrictedImports(
+            layer,
+            forbidden.filter((name) => !testExtras.includes(name)),
+            typeOnly.filter((name) => !testExtras.includes(name)),
+          ),
+        }),
         '@typescript-eslint/no-non-null-assertion': 'off',
         '@typescript-eslint/no-unsafe-assignment': 'off',
         '@typescript-eslint/no-unsafe-member-access': 'off',
