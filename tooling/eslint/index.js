@@ -60,7 +60,17 @@ export function configFor(layer, tsconfigRootDir) {
   const testExtras = testsMayImport[layer] ?? [];
   const testFiles = ['**/*.test.ts', '**/*.test.tsx', 'test/**'];
   return tseslint.config(
-    { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.config.*', 'test-results/**'] },
+    {
+      ignores: [
+        'dist/**',
+        'node_modules/**',
+        'coverage/**',
+        '**/*.config.*',
+        'test-results/**',
+        'docs-api/**',
+        'build/**',
+      ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
