@@ -25,6 +25,7 @@ const forbiddenImports = {
 };
 
 /**
+/**
  * Subpaths a layer may import although their package is forbidden to it. The bench creates (and
  * drops) a throw-away PostgreSQL database per server group with the helper the db package's tests
  * use; everything else of @parley/db stays out of reach.
@@ -33,9 +34,16 @@ const allowedSubpaths = {
   bench: ['@parley/db/testing'],
 };
 
-/** @param {keyof typeof forbiddenImports} layer @param {string} tsconfigRootDir */
-export function configFor(layer, tsconfigRootDir) {
-  const forbidden = forbiddenImports[layer];
+/**
+ * What a layer's test files (`*.test.ts`, `test/**`) may import on top: the client's integration tests start a
+ * real server. Shipped code keeps the layer's boundaries (the published @parley/client never loads server code).
+ */
+const testsMayImport = {
+  client: ['@parley/server', '@parley/api'],
+};
+
+/** @param {string} layer @param {string[]} forbidden @param {string[]} typeOnly */
+function restrictedImports(layer, forbidden, typeOnly) {
   const allowed = allowedSubpaths[layer] ?? [];
   const message = (name) => `docs/architecture.md: the ${layer} layer must not depend on ${name}.`;
   // A pattern that matches the package itself also matches everything under it and cannot be
@@ -44,10 +52,53 @@ export function configFor(layer, tsconfigRootDir) {
   const withException = forbidden.filter((name) =>
     allowed.some((path) => path.startsWith(`${name}/`)),
   );
+  return [
+    'error',
+    {
+      paths: withException.map((name) => ({ name, message: message(name) })),
+      patterns: [
+        ...forbidden.map((name) =>
+          withException.includes(name)
+            ? {
+                group: [
+                  `${name}/*`,
+                  ...allowed
+                    .filter((path) => path.startsWith(`${name}/`))
+                    .map((path) => `!${path}`),
+                ],
+                message: message(name),
+              }
+            : { group: [name, `${name}/*`], message: message(name) },
+        ),
+        ...typeOnly.map((name) => ({
+          group: [name],
+          allowTypeImports: true,
+          message: `Only the router type may cross to the ${layer}: use "import type".`,
+        })),
+      ],
+    },
+  ];
+}
+
+/** @param {keyof typeof forbiddenImports} layer @param {string} tsconfigRootDir */
+export function configFor(layer, tsconfigRootDir) {
+  const forbidden = forbiddenImports[layer];
   // The client may see the router's *type*; nothing else crosses from server to client at runtime.
   const typeOnly = layer === 'client' || layer === 'desktop' ? ['@parley/api'] : [];
+  const testExtras = testsMayImport[layer] ?? [];
+  const testFiles = ['**/*.test.ts', '**/*.test.tsx', 'test/**'];
   return tseslint.config(
-    { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.config.*', 'test-results/**'] },
+    {
+      ignores: [
+        'dist/**',
+        'node_modules/**',
+        'coverage/**',
+        '**/*.config.*',
+        'test-results/**',
+        'docs-api/**',
+        'build/**',
+      ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
@@ -63,37 +114,19 @@ export function configFor(layer, tsconfigRootDir) {
           'error',
           { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
         ],
-        '@typescript-eslint/no-restricted-imports': [
-          'error',
-          {
-            paths: withException.map((name) => ({ name, message: message(name) })),
-            patterns: [
-              ...forbidden.map((name) =>
-                withException.includes(name)
-                  ? {
-                      group: [
-                        `${name}/*`,
-                        ...allowed
-                          .filter((path) => path.startsWith(`${name}/`))
-                          .map((path) => `!${path}`),
-                      ],
-                      message: message(name),
-                    }
-                  : { group: [name, `${name}/*`], message: message(name) },
-              ),
-              ...typeOnly.map((name) => ({
-                group: [name],
-                allowTypeImports: true,
-                message: `Only the router type may cross to the ${layer}: use "import type".`,
-              })),
-            ],
-          },
-        ],
+        '@typescript-eslint/no-restricted-imports': restrictedImports(layer, forbidden, typeOnly),
       },
     },
     {
-      files: ['**/*.test.ts', '**/*.test.tsx', 'test/**'],
+      files: testFiles,
       rules: {
+        ...(testExtras.length > 0 && {
+          '@typescript-eslint/no-restricted-imports': restrictedImports(
+            layer,
+            forbidden.filter((name) => !testExtras.includes(name)),
+            typeOnly.filter((name) => !testExtras.includes(name)),
+          ),
+        }),
         '@typescript-eslint/no-non-null-assertion': 'off',
         '@typescript-eslint/no-unsafe-assignment': 'off',
         '@typescript-eslint/no-unsafe-member-access': 'off',

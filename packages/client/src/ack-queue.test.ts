@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AckQueue } from './ack-queue.js';
-import { networkError, serverError } from './test-errors.js';
+import { networkError, serverError } from '../test/test-errors.js';
 
 describe('AckQueue', () => {
   it('batches ids gathered within the delay into one call, at most 500 per call', async () => {

@@ -2,8 +2,8 @@ import type { AuthResult } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
 import { memoryStorage, type KeyValueStorage } from './storage.js';
-import { eventually, password, username } from './test-clients.js';
-import { testEnvironment } from './test-environment.js';
+import { eventually, password, username } from '../test/test-clients.js';
+import { testEnvironment } from '../test/test-environment.js';
 
 const env = testEnvironment();
 

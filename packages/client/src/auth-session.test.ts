@@ -2,7 +2,7 @@ import type { AuthResult } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import { accessTokenLifetimeMs, AuthSession } from './auth-session.js';
 import { memoryStorage } from './storage.js';
-import { networkError, serverError } from './test-errors.js';
+import { networkError, serverError } from '../test/test-errors.js';
 
 const user = { id: 'u1', username: 'alice', createdAt: 1 };
 let serial = 0;

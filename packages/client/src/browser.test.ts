@@ -6,7 +6,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as ParleyModule from './index.js';
 import type { KeyValueStorage } from './storage.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../test/test-server.js';
 
 /**
  * The library in a real browser (Debian's Chromium), loaded from the server's own origin under its real

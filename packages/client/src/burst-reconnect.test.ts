@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, password, username } from './test-clients.js';
-import { testEnvironment } from './test-environment.js';
+import { eventually, password, username } from '../test/test-clients.js';
+import { testEnvironment } from '../test/test-environment.js';
 
 // 1,000 sends in a few seconds is past the default 1,000 requests a minute; this test is about delivery.
 const env = testEnvironment({ server: { requestsPerMinute: 100_000 }, proxy: true });

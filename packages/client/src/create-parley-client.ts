@@ -1,5 +1,5 @@
 import type { AppRouter } from '@parley/api';
-import type { AuthResult, ChatEvent, PresenceEvent, User } from '@parley/protocol';
+import type { AuthResult, PresenceEvent, User } from '@parley/protocol';
 import {
   createTRPCClient,
   createWSClient,
@@ -16,11 +16,14 @@ import { AuthSession } from './auth-session.js';
 import { backoffDelay } from './backoff.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { Emitter } from './emitter.js';
+import { EventListeners } from './event-listeners.js';
+import { guarded, logListenerError, type ListenerErrorContext } from './listener-errors.js';
 import type { OutboxEntry } from './outbox.js';
 import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
 import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
 import { timeoutLink } from './timeout-link.js';
+import { resolveWebSocket } from './websocket.js';
 
 /** The WebSocket close code of an expired or revoked access token (docs/api.md, "WebSocket close codes"). */
 export const TOKEN_REJECTED_CLOSE_CODE = 4001;
@@ -43,10 +46,21 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const storageKey = options.storageKey ?? 'parley';
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => backoffDelay(attempt));
   const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
+  const WebSocketClass = resolveWebSocket(options.WebSocket);
+  const ackMode = options.ack ?? 'auto';
+  if (ackMode !== 'auto' && ackMode !== 'manual') {
+    throw new TypeError(`ack must be 'auto' or 'manual', not ${JSON.stringify(ackMode)}`);
+  }
+  const onError = options.onError ?? logListenerError;
+  /** A user's listener: what it throws or rejects goes to onError, never into the client. */
+  const guard = <Args extends unknown[]>(
+    source: ListenerErrorContext['source'],
+    listener: (...args: Args) => unknown,
+  ) => guarded(listener, (error) => onError(error, { source }));
 
   const tracker = new ConnectionTracker();
   const authChanges = new Emitter<[User | null]>();
-  const events = new Emitter<[ChatEvent, string]>();
+  const events = new EventListeners(onError);
   const presence = new Emitter<[PresenceEvent]>();
   const outboxChanges = new Emitter<[OutboxEntry[]]>();
   let realtime: RealtimeSession | null = null;
@@ -74,7 +88,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const createSocket = (): WsClient => {
     const created: WsClient = createWSClient({
       url: wsUrl,
-      WebSocket: options.WebSocket as typeof WebSocket | undefined,
+      // tRPC types the option as the DOM's class; it uses only what WebSocketLike has.
+      WebSocket: WebSocketClass as unknown as typeof WebSocket,
       // Connect only once there is something to subscribe to (after sign-in); close when idle.
       lazy: { enabled: true, closeMs: 10_000 },
       keepAlive: {
@@ -167,6 +182,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       retryDelayMs,
       tracker,
       events,
+      ackMode,
+      skipOwnMessages: options.skipOwnMessages ?? false,
       presence,
       outboxChanges,
       onUnauthorized: async () => {
@@ -289,18 +306,22 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       await startRealtime(user);
       return user;
     },
-    onAuthChange: (listener) => authChanges.add(listener),
+    onAuthChange: (listener) => authChanges.add(guard('auth', listener)),
     connection: () => tracker.get(),
-    onConnectionChange: (listener) => tracker.onChange(listener),
+    onConnectionChange: (listener) => tracker.onChange(guard('connection', listener)),
     reconnectNow,
     onEvent: (listener) => events.add(listener),
-    onPresence: (listener) => presence.add(listener),
+    isOwn: (event) => {
+      const self = session.user();
+      return event.type === 'message' && self !== null && event.message.senderId === self.id;
+    },
+    onPresence: (listener) => presence.add(guard('presence', listener)),
     send: (conversationId, body) => {
       if (!realtime) throw new Error('Sign in before sending messages.');
       return realtime.outbox.enqueue(conversationId, body);
     },
     outbox: () => realtime?.outbox.list() ?? [],
-    onOutboxChange: (listener) => outboxChanges.add(listener),
+    onOutboxChange: (listener) => outboxChanges.add(guard('outbox', listener)),
     flush: async () => {
       await Promise.all([session.flush(), realtime?.flush()]);
     },

@@ -1,6 +1,11 @@
-/** A minimal listener set. A throwing listener does not stop the others nor the client; its error is rethrown asynchronously. */
+/** A minimal listener set. A throwing listener does not stop the others nor the client: its error is reported. */
 export class Emitter<Args extends unknown[]> {
   private readonly listeners = new Set<(...args: Args) => void>();
+
+  constructor(
+    private readonly report: (error: unknown) => void = (error) =>
+      console.error('[parley] a listener failed:', error),
+  ) {}
 
   add(listener: (...args: Args) => void): () => void {
     this.listeners.add(listener);
@@ -14,9 +19,7 @@ export class Emitter<Args extends unknown[]> {
       try {
         listener(...args);
       } catch (error) {
-        setTimeout(() => {
-          throw error;
-        });
+        this.report(error);
       }
     }
   }

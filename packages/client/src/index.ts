@@ -2,7 +2,28 @@ export { createParleyClient, TOKEN_REJECTED_CLOSE_CODE } from './create-parley-c
 export type { ParleyClient, ParleyClientOptions, ParleyClientStats } from './parley-client.js';
 export type { ConnectionState } from './connection-tracker.js';
 export type { OutboxEntry } from './outbox.js';
+export type { EventListener, ReceivedEvent } from './event-listeners.js';
+export type { ErrorHook, ListenerErrorContext } from './listener-errors.js';
+export type { WebSocketConstructor, WebSocketLike } from './websocket.js';
 export { memoryStorage, type KeyValueStorage } from './storage.js';
 export { describeError, type ErrorDetails } from './describe-error.js';
 export { backoffDelay, defaultBackoff, type BackoffOptions } from './backoff.js';
 export { compareEventIds } from './event-ledger.js';
+export type { AppRouter } from '@parley/api';
+export { limits } from '@parley/protocol';
+export type {
+  AuthResult,
+  ChatEvent,
+  Conversation,
+  HistoryPage,
+  Message,
+  MessageStatus,
+  Peer,
+  PeerPresence,
+  PresenceEvent,
+  SearchHit,
+  SearchPage,
+  Session,
+  User,
+  UserSummary,
+} from '@parley/protocol';

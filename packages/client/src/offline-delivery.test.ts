@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
-import { eventually, password, sleep, username } from './test-clients.js';
-import { testEnvironment } from './test-environment.js';
+import { eventually, password, sleep, username } from '../test/test-clients.js';
+import { testEnvironment } from '../test/test-environment.js';
 
 const env = testEnvironment();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConnectionState } from './connection-tracker.js';
-import { eventually, password, sleep, username, type TestClient } from './test-clients.js';
-import { testEnvironment } from './test-environment.js';
+import { eventually, password, sleep, username, type TestClient } from '../test/test-clients.js';
+import { testEnvironment } from '../test/test-environment.js';
 
 const env = testEnvironment({ proxy: true });
 

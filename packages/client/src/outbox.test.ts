@@ -2,7 +2,7 @@ import type { Message } from '@parley/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Outbox, type SendMessage } from './outbox.js';
 import { memoryStorage } from './storage.js';
-import { networkError, serverError } from './test-errors.js';
+import { networkError, serverError } from '../test/test-errors.js';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

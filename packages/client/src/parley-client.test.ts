@@ -3,8 +3,8 @@ import type { PresenceEvent } from '@parley/protocol';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './describe-error.js';
-import { eventually, password, username } from './test-clients.js';
-import { testEnvironment } from './test-environment.js';
+import { eventually, password, username } from '../test/test-clients.js';
+import { testEnvironment } from '../test/test-environment.js';
 
 const env = testEnvironment();
 

@@ -2,16 +2,22 @@ import type { AppRouter } from '@parley/api';
 import type { ChatEvent, PresenceEvent, User } from '@parley/protocol';
 import type { TRPCClient } from '@trpc/client';
 import type { ConnectionState } from './connection-tracker.js';
+import type { EventListener } from './event-listeners.js';
+import type { ErrorHook } from './listener-errors.js';
 import type { OutboxEntry } from './outbox.js';
 import type { KeyValueStorage } from './storage.js';
+import type { WebSocketConstructor } from './websocket.js';
 
 export interface ParleyClientOptions {
   /** The server's base URL, e.g. `http://localhost:3000` (HTTP at `/trpc`, WebSocket at `ws(s)://…/trpc`). */
   url: string;
   /** Where tokens, the event cursor and the outbox are kept. @default memoryStorage() (nothing survives a restart) */
   storage?: KeyValueStorage;
-  /** A WebSocket class, for runtimes without a global one: pass `ws` in Node 20. @default globalThis.WebSocket */
-  WebSocket?: unknown;
+  /**
+   * A WebSocket class, for runtimes without a global one: in Node 20 pass the one of the `ws` package.
+   * @default globalThis.WebSocket (browsers, Electron, Node 22+)
+   */
+  WebSocket?: WebSocketConstructor;
   /** Prefix of every storage key, to keep several servers or profiles apart in one storage. @default 'parley' */
   storageKey?: string;
   /** Delay before reconnect or retry attempt `attempt`. @default backoffDelay (0.5 s → 30 s, ±20 % jitter) */
@@ -27,6 +33,23 @@ export interface ParleyClientOptions {
   healthProbeMs?: number;
   /** The fetch used for health probes. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  /**
+   * When an incoming message is acknowledged (then it is `delivered`, and the server stops pushing it):
+   * - `'auto'`: once every `onEvent` listener returned, or their promises resolved. If one throws or rejects,
+   *   the message is not acknowledged: the server pushes it again (after 2 s, 4 s, … up to a minute) and a
+   *   reconnect or restart replays it, so it reaches the listeners again.
+   * - `'manual'`: only when you call `event.ack()`. Until then, copies of the message are not shown again; if the
+   *   listener throws or rejects before calling it, the next copy is.
+   * @default 'auto'
+   */
+  ack?: 'auto' | 'manual';
+  /** Do not give `onEvent` listeners your own messages sent from other sessions (a bot answering itself). @default false */
+  skipOwnMessages?: boolean;
+  /**
+   * Called when a listener (`onEvent`, `onPresence`, `onAuthChange`, …) throws or its promise rejects. The
+   * client carries on either way. @default one `console.error` line prefixed `[parley]`
+   */
+  onError?: ErrorHook;
 }
 
 /** Counters for diagnostics and tests. */
@@ -65,8 +88,14 @@ export interface ParleyClient {
    * `online` event), and retries unsent messages at once. Does nothing while signed out.
    */
   reconnectNow(): void;
-  /** Every chat event once (replays and re-pushes are dropped); incoming messages are acknowledged automatically. */
-  onEvent(listener: (event: ChatEvent, eventId: string) => void): () => void;
+  /**
+   * Every chat event once (replays and re-pushes are dropped), to a listener that may be async. Incoming messages
+   * are acknowledged once the listeners succeeded (or at `event.ack()` with `ack: 'manual'`); one whose
+   * listener failed comes again.
+   */
+  onEvent(listener: EventListener): () => void;
+  /** Whether the event is a message you sent (from this or another session). */
+  isOwn(event: ChatEvent): boolean;
   onPresence(listener: (event: PresenceEvent) => void): () => void;
   /** Queues a message and returns at once with status `sending` (or `failed` when the body is invalid). */
   send(conversationId: string, body: string): OutboxEntry;

@@ -7,6 +7,7 @@ import type { ConnectionTracker } from './connection-tracker.js';
 import { errorCode } from './describe-error.js';
 import type { Emitter } from './emitter.js';
 import { EventLedger, parseLedgerSnapshot, type LedgerSnapshot } from './event-ledger.js';
+import { withAck, type EventListeners } from './event-listeners.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { PersistedValue } from './persisted-value.js';
 import type { KeyValueStorage } from './storage.js';
@@ -18,7 +19,11 @@ export interface RealtimeSessionOptions {
   storageKey: string;
   retryDelayMs: (attempt: number) => number;
   tracker: ConnectionTracker;
-  events: Emitter<[ChatEvent, string]>;
+  events: EventListeners;
+  /** 'auto': acknowledge an incoming message once the listeners succeeded; 'manual': when `event.ack()` is called. */
+  ackMode: 'auto' | 'manual';
+  /** Your own messages (sent from other sessions) are not given to the listeners. */
+  skipOwnMessages: boolean;
   presence: Emitter<[PresenceEvent]>;
   outboxChanges: Emitter<[OutboxEntry[]]>;
   /** A subscription was refused as UNAUTHORIZED: refresh and open a new socket. */
@@ -158,7 +163,7 @@ export class RealtimeSession {
     this.subscriptions[stream] =
       stream === 'events'
         ? api.messages.events.subscribe(
-            { lastEventId: this.ledger.cursor },
+            { lastEventId: this.ledger.resumeCursor },
             {
               ...callbacks,
               onData: ({ id, data }) => {
@@ -180,22 +185,33 @@ export class RealtimeSession {
     if (event.type === 'status') {
       this.outbox.applyStatus(event.clientId, event.status, event.messageId);
     }
-    if (
-      event.type === 'message' &&
-      event.message.senderId === this.options.user.id &&
-      this.outbox.stored(event.message)
-    ) {
+    if (decision.ack) this.acks.add(decision.ack);
+    const own = event.type === 'message' && event.message.senderId === this.options.user.id;
+    if (own && (this.outbox.stored(event.message) || this.options.skipOwnMessages)) {
       // This session's own message, echoed by the per-user log: its outbox entry already stands for it
-      // ("your own from another session" is what listeners get).
+      // ("your own from another session" is what listeners get, unless skipOwnMessages).
       return;
     }
-    if (decision.surface) {
-      this.surfaced++;
-      this.options.events.emit(event, eventId);
-    } else {
+    if (!decision.surface) {
       this.duplicates++;
+      return;
     }
-    if (decision.ack) this.acks.add(decision.ack);
+    this.surfaced++;
+    const pending = decision.pending;
+    const received = withAck(event, pending ? () => this.acknowledge(pending) : () => undefined);
+    void this.options.events.dispatch(received, eventId).then((succeeded) => {
+      if (pending === null || this.stopped || !this.ledger.isPending(pending)) return;
+      if (succeeded && this.options.ackMode === 'auto') this.acknowledge(pending);
+      // Failed before it was acknowledged: the server pushes it again, and a reconnect replays it.
+      else if (!succeeded) this.ledger.release(pending);
+    });
+  }
+
+  /** An incoming message is handled: acknowledge it (once) and let the resume cursor pass it. */
+  private acknowledge(messageId: string): void {
+    if (this.stopped || !this.ledger.settle(messageId)) return;
+    this.ledgerStore.save();
+    this.acks.add(messageId);
   }
 
   private retry(stream: Stream, error: unknown): void {

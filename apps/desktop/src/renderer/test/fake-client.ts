@@ -213,6 +213,7 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     onConnectionChange: subscribe(listeners.connection),
     reconnectNow: () => void calls.push(['reconnectNow', null]),
     onEvent: subscribe(listeners.event),
+    isOwn: (event) => event.type === 'message' && event.message.senderId === user?.id,
     onPresence: subscribe(listeners.presence),
     send: (conversationId, body) => {
       calls.push(['send', { conversationId, body }]);

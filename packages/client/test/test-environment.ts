@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import type { KeyValueStorage } from './storage.js';
+import type { KeyValueStorage } from '../src/storage.js';
 import { testClient, type TestClient } from './test-clients.js';
 import { startTestProxy, type TestProxy } from './test-proxy.js';
 import { startTestServer, type TestServer } from './test-server.js';
-import { fileStorage } from './test-storage.js';
+import { fileStorage } from '../src/file-storage.js';
 
 export interface TestEnvironmentOptions {
   /** Options of the server. @default startTestServer's */

@@ -1,8 +1,8 @@
 import type { ChatEvent, Message, User } from '@parley/protocol';
 import WebSocket from 'ws';
-import type { ConnectionState } from './connection-tracker.js';
-import { createParleyClient } from './create-parley-client.js';
-import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
+import type { ConnectionState } from '../src/connection-tracker.js';
+import { createParleyClient } from '../src/create-parley-client.js';
+import type { ParleyClient, ParleyClientOptions } from '../src/parley-client.js';
 
 export const password = 'Tr0ub4dor&3-horse';
 let serial = 0;
