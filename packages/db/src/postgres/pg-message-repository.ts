@@ -22,7 +22,7 @@ import {
 } from './pg-message-columns.js';
 import type { PgPool } from './pg-pool.js';
 import type { ReadRouter } from './read-router.js';
-import { conversations, messages, users } from './schema.js';
+import { messages, users } from './schema.js';
 import { bodyTsQuery, ownerTsQuery } from './ts-query.js';
 
 const headlineOptions = [
