@@ -366,7 +366,8 @@ async function main() {
     }
   } finally {
     load.close();
-    await parley.stop(3000);
+    // A profiled server needs the time to write its profile.
+    await parley.stop(options.cpuProf ? 15_000 : 3000);
   }
 
   // 5. Seeded queries on a fresh server and database.

@@ -96,11 +96,22 @@ process.on('message', (raw) => {
   );
 });
 
+/**
+ * The parent kills a child that has not exited a few seconds after disconnecting. A server with a
+ * backlog (PostgreSQL's pool waits for its queries to end) can take longer to close: exit before
+ * that, since `--cpu-prof` writes its profile only when the process exits by itself.
+ */
+const closeDeadlineMs = 2000;
 const stop = () => {
-  void server.close().finally(() => {
+  const exit = (code: number) => {
     rmSync(dataDir, { recursive: true, force: true });
-    process.exit(0);
-  });
+    process.exit(code);
+  };
+  setTimeout(() => exit(1), closeDeadlineMs).unref();
+  server.close().then(
+    () => exit(0),
+    () => exit(1),
+  );
 };
 process.once('disconnect', stop);
 process.once('SIGTERM', stop);

@@ -67,11 +67,10 @@ export class PgConversationRepository implements ConversationRepository {
   }
 
   async participants(conversationId: string): Promise<[string, string] | null> {
-    const [row] = await this.pool.run((db) =>
-      db
-        .select({ low: conversations.userLow, high: conversations.userHigh })
-        .from(conversations)
-        .where(eq(conversations.id, conversationId)),
+    // On every send: a prepared statement.
+    const [row] = await this.pool.statement(
+      (sql) => sql<Array<{ low: string; high: string }>>`
+        SELECT user_low AS low, user_high AS high FROM conversations WHERE id = ${conversationId}`,
     );
     return row ? [row.low, row.high] : null;
   }

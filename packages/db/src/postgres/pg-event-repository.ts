@@ -1,9 +1,7 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { AppendedEvent, EventRecord, NewEvent } from '../records.js';
 import type { EventRepository } from '../store.js';
 import { appendEvents } from './pg-event-appender.js';
 import type { PgPool } from './pg-pool.js';
-import { events, userEventHeads } from './schema.js';
 
 type EventRow = Omit<EventRecord, 'messageId'> & { messageId: number | null };
 
@@ -12,38 +10,30 @@ const toEventRecord = (row: EventRow): EventRecord => ({
   messageId: row.messageId === null ? null : String(row.messageId),
 });
 
-const eventColumns = {
-  userId: events.userId,
-  seq: events.seq,
-  type: events.type,
-  messageId: events.messageId,
-  conversationId: events.conversationId,
-  payload: events.payload,
-  createdAt: events.createdAt,
-};
+/** An event row of `events e` as an EventRow. */
+const eventSelectList = `
+  e.user_id AS "userId", e.seq, e.type, e.message_id AS "messageId",
+  e.conversation_id AS "conversationId", e.payload, e.created_at AS "createdAt"`;
 
 /** The log is what live streams resume from: always read on the primary. */
 export class PgEventRepository implements EventRepository {
   constructor(private readonly pool: PgPool) {}
 
   async after(userId: string, afterSeq: number, limit: number): Promise<EventRecord[]> {
-    const rows = await this.pool.run((db) =>
-      db
-        .select(eventColumns)
-        .from(events)
-        .where(and(eq(events.userId, userId), gt(events.seq, afterSeq)))
-        .orderBy(asc(events.seq))
-        .limit(limit),
+    const rows = await this.pool.statement(
+      (sql) => sql<EventRow[]>`
+        SELECT ${sql.unsafe(eventSelectList)} FROM events e
+        WHERE e.user_id = ${userId} AND e.seq > ${afterSeq}::int8
+        ORDER BY e.seq
+        LIMIT ${limit}::int8`,
     );
     return rows.map(toEventRecord);
   }
 
   async head(userId: string): Promise<number> {
-    const [row] = await this.pool.run((db) =>
-      db
-        .select({ lastSeq: userEventHeads.lastSeq })
-        .from(userEventHeads)
-        .where(eq(userEventHeads.userId, userId)),
+    const [row] = await this.pool.statement(
+      (sql) => sql<Array<{ lastSeq: number }>>`
+        SELECT last_seq AS "lastSeq" FROM user_event_heads WHERE user_id = ${userId}`,
     );
     return row?.lastSeq ?? 0;
   }
@@ -54,16 +44,15 @@ export class PgEventRepository implements EventRepository {
     limit: number,
   ): Promise<EventRecord[]> {
     const after = afterMessageId === null ? 0 : Number(afterMessageId);
-    const rows = await this.pool.run((db) =>
-      db.execute<EventRow>(sql`
-        SELECT e.user_id AS "userId", e.seq, e.type, e.message_id AS "messageId",
-               e.conversation_id AS "conversationId", e.payload, e.created_at AS "createdAt"
+    const rows = await this.pool.statement(
+      (sql) => sql<EventRow[]>`
+        SELECT ${sql.unsafe(eventSelectList)}
         FROM messages m JOIN events e
           ON e.message_id = m.id AND e.user_id = m.recipient_id AND e.type = 'message'
         WHERE m.recipient_id = ${userId} AND m.status IN ('pending', 'sent')
-          AND m.id > ${Number.isSafeInteger(after) ? after : 0}
+          AND m.id > ${Number.isSafeInteger(after) ? after : 0}::int8
         ORDER BY m.id
-        LIMIT ${limit}`),
+        LIMIT ${limit}::int8`,
     );
     return rows.map(toEventRecord);
   }

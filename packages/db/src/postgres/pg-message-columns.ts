@@ -1,4 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
+import type { Sql } from 'postgres';
 import type { MessageRecord } from '../records.js';
 import type { PgExecutor } from './pg-pool.js';
 import { messages, users } from './schema.js';
@@ -46,5 +47,27 @@ export async function messagesByIds(db: PgExecutor, ids: number[]): Promise<Mess
     .leftJoin(users, eq(users.id, messages.senderId))
     .where(inArray(messages.id, ids))
     .orderBy(messages.id);
+  return rows.map(toMessageRecord);
+}
+
+/**
+ * `messageColumns` as plain SQL over `messages m LEFT JOIN users u ON u.id = m.sender_id`, for
+ * statements written with postgres.js's templates (embed with `sql.unsafe`).
+ */
+export const messageSelectList = `
+  m.id, m.conversation_id AS "conversationId", m.client_id AS "clientId",
+  m.sender_id AS "senderId", m.recipient_id AS "recipientId",
+  CASE WHEN u.deleted_at IS NULL THEN u.username END AS "senderName",
+  (m.is_anonymized OR u.deleted_at IS NOT NULL) AS anonymized, m.body,
+  m.created_at AS "createdAt", m.status, m.delivered_at AS "deliveredAt"`;
+
+/** `messagesByIds` as one prepared statement (the hot path: redeliveries, rendering events). */
+export async function selectMessagesByIds(sql: Sql, ids: number[]): Promise<MessageRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql<MessageRow[]>`
+    SELECT ${sql.unsafe(messageSelectList)}
+    FROM messages m LEFT JOIN users u ON u.id = m.sender_id
+    WHERE m.id = ANY(${ids}::int8[])
+    ORDER BY m.id`;
   return rows.map(toMessageRecord);
 }

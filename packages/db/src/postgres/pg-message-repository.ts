@@ -1,5 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { MessageRecord } from '../records.js';
+import { toAppendedEvents } from '../appended-events.js';
+import type { MessageRecord, NewEvent } from '../records.js';
 import { parseSnippet, snippetMarkers } from '../search-snippet.js';
 import { statusEvent } from '../status-event.js';
 import type {
@@ -9,16 +10,19 @@ import type {
   SendResult,
   StatusChange,
 } from '../store.js';
-import { appendEventGroups, appendEvents } from './pg-event-appender.js';
+import { appendNewEventsCtes, seqsByOrd } from './pg-event-appender.js';
 import {
   messageColumns,
+  messageSelectList,
   messagesByIds,
   numericIds,
+  selectMessagesByIds,
   toMessageRecord,
+  type MessageRow,
 } from './pg-message-columns.js';
-import type { PgExecutor, PgPool } from './pg-pool.js';
+import type { PgPool } from './pg-pool.js';
 import type { ReadRouter } from './read-router.js';
-import { conversations, messages, users } from './schema.js';
+import { messages, users } from './schema.js';
 import { bodyTsQuery, ownerTsQuery } from './ts-query.js';
 
 const headlineOptions = [
@@ -27,6 +31,54 @@ const headlineOptions = [
   'MaxWords=16',
   'MinWords=8',
 ].join(', ');
+
+/** The payload of a status event, as `statusEvent` writes it. */
+const statusPayload = (status: 'sent' | 'delivered', at: number): string =>
+  JSON.stringify({ status, at });
+
+/**
+ * `changed_messages`: the rows of a CTE `changed` (an UPDATE … RETURNING * of messages) as
+ * message records (the select list of `messageSelectList`).
+ */
+const statusEventCtes = `
+  changed_messages AS (
+    SELECT ${messageSelectList}
+    FROM changed m LEFT JOIN users u ON u.id = m.sender_id
+  )`;
+
+/** What `changed_messages` reads of an updated message row. */
+const changedColumns = (table: string) =>
+  [
+    'id',
+    'conversation_id',
+    'client_id',
+    'sender_id',
+    'recipient_id',
+    'body',
+    'created_at',
+    'status',
+    'delivered_at',
+    'is_anonymized',
+  ]
+    .map((column) => `${table}.${column}`)
+    .join(', ');
+
+type StatusChangeRow = MessageRow & { seq: number | null };
+
+/** A changed message and its sender's status event (none for an anonymized sender). */
+function toStatusChange(
+  row: StatusChangeRow,
+  status: 'sent' | 'delivered',
+  at: number,
+): StatusChange {
+  const { seq, ...columns } = row;
+  const message = toMessageRecord(columns);
+  const newEvents = statusEvent(message, status, at);
+  if (newEvents.length !== (seq === null ? 0 : 1)) {
+    throw new Error('status event and stored status change disagree');
+  }
+  return { message, appended: seq === null ? [] : toAppendedEvents(newEvents, [seq], at) };
+}
 
 export class PgMessageRepository implements MessageRepository {
   constructor(
@@ -45,61 +97,82 @@ export class PgMessageRepository implements MessageRepository {
     status: 'pending' | 'sent';
   }): Promise<SendResult> {
     const { senderName, ...row } = input;
-    return this.pool.transaction(async (tx): Promise<SendResult> => {
-      // The conversation's row is locked before the message takes its id, so the sends of one
-      // conversation take ids in the order they commit: history (by id) and each participant's
-      // event log (in commit order) show one and the same order.
-      await tx
-        .update(conversations)
-        .set({
-          lastActivityAt: sql`GREATEST(${conversations.lastActivityAt}, ${input.createdAt}::int8)`,
-        })
-        .where(eq(conversations.id, input.conversationId));
-      // A concurrent duplicate waits on the unique index until the first commits, then does nothing.
-      const [inserted] = await tx
-        .insert(messages)
-        .values(row)
-        .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
-        .returning({ id: messages.id });
-      if (!inserted) {
-        // The clientId was used before in this conversation: answer with the stored message.
-        const [stored] = await tx
-          .select(messageColumns)
-          .from(messages)
-          .leftJoin(users, eq(users.id, messages.senderId))
-          .where(
-            and(
-              eq(messages.conversationId, input.conversationId),
-              eq(messages.clientId, input.clientId),
-            ),
-          );
-        if (!stored) throw new Error('message with a conflicting clientId not found');
-        return { message: toMessageRecord(stored), created: false, appended: [] };
-      }
-      const message: MessageRecord = {
-        ...row,
-        id: String(inserted.id),
-        senderName,
-        anonymized: false,
-        deliveredAt: null,
-      };
-      await tx
-        .update(conversations)
-        .set({ lastMessageId: inserted.id })
-        .where(eq(conversations.id, input.conversationId));
-      const about = { messageId: message.id, conversationId: input.conversationId, message };
-      const appended = await appendEvents(
-        tx,
-        [
-          { userId: input.recipientId, type: 'message', ...about },
-          // The sender's other sessions learn of it too.
-          { userId: input.senderId, type: 'message', ...about },
-          ...(input.status === 'sent' ? statusEvent(message, 'sent', input.createdAt) : []),
-        ],
-        input.createdAt,
+    const sentAtOnce = input.status === 'sent';
+    // The events, in the order of their `ord`: the recipient's, the sender's (their other sessions
+    // learn of it too), and the sender's status change when the message is sent at once.
+    const eventUsers = [input.recipientId, input.senderId];
+    const eventTypes = ['message', 'message'];
+    const eventPayloads: Array<string | null> = [null, null];
+    if (sentAtOnce) {
+      eventUsers.push(input.senderId);
+      eventTypes.push('status');
+      eventPayloads.push(statusPayload('sent', input.createdAt));
+    }
+    // One statement. The conversation's row is locked before the message takes its id, so the
+    // sends of one conversation take ids in the order they commit: history (by id) and each
+    // participant's event log (in commit order) show one and the same order. A concurrent
+    // duplicate waits on the unique index until the first commits, then inserts nothing, and
+    // appends nothing.
+    const rows = await this.pool.statement(
+      (sql) => sql<Array<{ messageId: number; ord: number; seq: number }>>`
+        WITH locked AS (
+          SELECT id FROM conversations WHERE id = ${input.conversationId} FOR NO KEY UPDATE
+        ),
+        inserted AS (
+          INSERT INTO messages
+            (conversation_id, client_id, sender_id, recipient_id, body, created_at, status)
+          SELECT locked.id, ${input.clientId}, ${input.senderId}, ${input.recipientId},
+                 ${input.body}, ${input.createdAt}::int8, ${input.status}
+          FROM locked
+          ON CONFLICT (conversation_id, client_id) DO NOTHING
+          RETURNING id
+        ),
+        touched AS (
+          UPDATE conversations c
+          SET last_activity_at = GREATEST(c.last_activity_at, ${input.createdAt}::int8),
+              last_message_id = COALESCE((SELECT id FROM inserted), c.last_message_id)
+          FROM locked WHERE c.id = locked.id
+        ),
+        new_events AS (
+          SELECT e.user_id, e.ord, e.type, inserted.id AS message_id,
+                 ${input.conversationId}::text AS conversation_id, e.payload,
+                 ${input.createdAt}::int8 AS created_at
+          FROM inserted,
+               unnest(${eventUsers}::text[], ${eventTypes}::text[], ${eventPayloads}::text[])
+                 WITH ORDINALITY AS e(user_id, type, payload, ord)
+        ),
+        ${sql.unsafe(appendNewEventsCtes)}
+        SELECT inserted.id AS "messageId", s.ord, s.seq
+        FROM inserted LEFT JOIN new_seqs s ON true
+        ORDER BY s.ord`,
+    );
+    const inserted = rows[0];
+    if (!inserted) {
+      // The clientId was used before in this conversation: answer with the stored message.
+      const [stored] = await this.pool.statement(
+        (sql) => sql<MessageRow[]>`
+          SELECT ${sql.unsafe(messageSelectList)}
+          FROM messages m LEFT JOIN users u ON u.id = m.sender_id
+          WHERE m.conversation_id = ${input.conversationId} AND m.client_id = ${input.clientId}`,
       );
-      return { message, created: true, appended };
-    });
+      if (!stored) throw new Error('message with a conflicting clientId not found');
+      return { message: toMessageRecord(stored), created: false, appended: [] };
+    }
+    const message: MessageRecord = {
+      ...row,
+      id: String(inserted.messageId),
+      senderName,
+      anonymized: false,
+      deliveredAt: null,
+    };
+    const about = { messageId: message.id, conversationId: input.conversationId, message };
+    const newEvents: NewEvent[] = [
+      { userId: input.recipientId, type: 'message', ...about },
+      { userId: input.senderId, type: 'message', ...about },
+      ...(sentAtOnce ? statusEvent(message, 'sent', input.createdAt) : []),
+    ];
+    const appended = toAppendedEvents(newEvents, seqsByOrd(newEvents, rows), input.createdAt);
+    return { message, created: true, appended };
   }
 
   async history(
@@ -128,26 +201,34 @@ export class PgMessageRepository implements MessageRepository {
   }
 
   async byIds(ids: string[]): Promise<MessageRecord[]> {
-    return this.pool.run((db) => messagesByIds(db, numericIds(ids)));
+    return this.pool.statement((sql) => selectMessagesByIds(sql, numericIds(ids)));
   }
 
   async markSent(recipientId: string, ids: string[], at: number): Promise<StatusChange[]> {
     const wanted = numericIds(ids);
     if (wanted.length === 0) return [];
-    return this.pool.transaction(async (tx) => {
-      const changed = await tx
-        .update(messages)
-        .set({ status: 'sent' })
-        .where(
-          and(
-            eq(messages.recipientId, recipientId),
-            eq(messages.status, 'pending'),
-            sql`${messages.id} = ANY(${sql.param(wanted)}::int8[])`,
-          ),
-        )
-        .returning({ id: messages.id });
-      return this.statusChanges(tx, changed, 'sent', at);
-    });
+    // One statement: the status change, the changed messages as they are now, and the senders'
+    // status events.
+    const rows = await this.pool.statement(
+      (sql) => sql<StatusChangeRow[]>`
+        WITH changed AS (
+          UPDATE messages SET status = 'sent'
+          WHERE recipient_id = ${recipientId} AND status = 'pending'
+            AND id = ANY(${wanted}::int8[])
+          RETURNING ${sql.unsafe(changedColumns('messages'))}
+        ),
+        ${sql.unsafe(statusEventCtes)},
+        new_events AS (
+          SELECT "senderId" AS user_id, id AS ord, 'status'::text AS type, id AS message_id,
+                 "conversationId" AS conversation_id, ${statusPayload('sent', at)}::text AS payload,
+                 ${at}::int8 AS created_at
+          FROM changed_messages WHERE "senderId" IS NOT NULL AND NOT anonymized
+        ),
+        ${sql.unsafe(appendNewEventsCtes)}
+        SELECT r.*, s.seq FROM changed_messages r LEFT JOIN new_seqs s ON s.message_id = r.id
+        ORDER BY r.id`,
+    );
+    return rows.map((row) => toStatusChange(row, 'sent', at));
   }
 
   async markDelivered(
@@ -157,32 +238,41 @@ export class PgMessageRepository implements MessageRepository {
   ): Promise<{ changed: StatusChange[]; delivered: string[] }> {
     const wanted = numericIds(ids);
     if (wanted.length === 0) return { changed: [], delivered: [] };
-    return this.pool.transaction(async (tx) => {
-      const changedIds = await tx
-        .update(messages)
-        .set({ status: 'delivered', deliveredAt: at })
-        .where(
-          and(
-            eq(messages.recipientId, recipientId),
-            sql`${messages.status} IN ('pending', 'sent')`,
-            sql`${messages.id} = ANY(${sql.param(wanted)}::int8[])`,
-          ),
-        )
-        .returning({ id: messages.id });
-      const changed = await this.statusChanges(tx, changedIds, 'delivered', at);
-      const delivered = await tx
-        .select({ id: messages.id })
-        .from(messages)
-        .where(
-          and(
-            eq(messages.recipientId, recipientId),
-            eq(messages.status, 'delivered'),
-            sql`${messages.id} = ANY(${sql.param(wanted)}::int8[])`,
-          ),
-        )
-        .orderBy(messages.id);
-      return { changed, delivered: delivered.map((row) => String(row.id)) };
-    });
+    // One statement. The requested rows are locked first, in id order, and read as they are once
+    // locked (a concurrent acknowledgement of the same message has committed by then): those
+    // pending or sent turn delivered now, and every one of them is delivered afterwards.
+    const rows = await this.pool.statement(
+      (sql) => sql<Array<Partial<StatusChangeRow> & { deliveredIds: string[] }>>`
+        WITH locked AS (
+          SELECT id, status FROM messages
+          WHERE recipient_id = ${recipientId} AND id = ANY(${wanted}::int8[])
+            AND status IN ('pending', 'sent', 'delivered')
+          ORDER BY id
+          FOR NO KEY UPDATE
+        ),
+        changed AS (
+          UPDATE messages m SET status = 'delivered', delivered_at = ${at}::int8
+          FROM locked WHERE m.id = locked.id AND locked.status IN ('pending', 'sent')
+          RETURNING ${sql.unsafe(changedColumns('m'))}
+        ),
+        ${sql.unsafe(statusEventCtes)},
+        new_events AS (
+          SELECT "senderId" AS user_id, id AS ord, 'status'::text AS type, id AS message_id,
+                 "conversationId" AS conversation_id,
+                 ${statusPayload('delivered', at)}::text AS payload, ${at}::int8 AS created_at
+          FROM changed_messages WHERE "senderId" IS NOT NULL AND NOT anonymized
+        ),
+        ${sql.unsafe(appendNewEventsCtes)}
+        SELECT d.ids AS "deliveredIds", r.*, s.seq
+        FROM (SELECT coalesce(array_agg(id::text ORDER BY id), '{}') AS ids FROM locked) d
+        LEFT JOIN changed_messages r ON true
+        LEFT JOIN new_seqs s ON s.message_id = r.id
+        ORDER BY r.id`,
+    );
+    const changed = rows.flatMap((row) =>
+      row.id == null ? [] : [toStatusChange(row as StatusChangeRow, 'delivered', at)],
+    );
+    return { changed, delivered: rows[0]?.deliveredIds ?? [] };
   }
 
   async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {
@@ -229,24 +319,5 @@ export class PgMessageRepository implements MessageRepository {
         .where(sql`${messages.status} IN ('pending', 'sent')`),
     );
     return row?.count ?? 0;
-  }
-
-  private async statusChanges(
-    tx: PgExecutor,
-    changedIds: Array<{ id: number }>,
-    status: 'sent' | 'delivered',
-    at: number,
-  ): Promise<StatusChange[]> {
-    if (changedIds.length === 0) return [];
-    const changed = await messagesByIds(
-      tx,
-      changedIds.map((row) => row.id),
-    );
-    const appended = await appendEventGroups(
-      tx,
-      changed.map((message) => statusEvent(message, status, at)),
-      at,
-    );
-    return changed.map((message, index) => ({ message, appended: appended[index] ?? [] }));
   }
 }

@@ -69,9 +69,30 @@ export class PgPool {
 
   /** One transaction; run again (up to 3 times) when PostgreSQL chose it as a deadlock victim. */
   async transaction<T>(work: (tx: PgExecutor) => Promise<T>): Promise<T> {
+    return this.retrying(() => this.run((db) => db.transaction(work)));
+  }
+
+  /**
+   * One statement written with postgres.js's tagged template, which prepares it once per
+   * connection (drizzle's builders send every statement unprepared: parsed and planned each time).
+   * A single statement is its own transaction: one round trip, no BEGIN/COMMIT. Run again (up to 3
+   * times) when PostgreSQL chose it as a deadlock victim.
+   */
+  async statement<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    return this.retrying(async () => {
+      this.active += 1;
+      try {
+        return await work(this.sql);
+      } finally {
+        this.active -= 1;
+      }
+    });
+  }
+
+  private async retrying<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.run((db) => db.transaction(work));
+        return await work();
       } catch (error) {
         if (attempt >= 3 || !isRetryable(error)) throw error;
       }

@@ -39,8 +39,12 @@ export class PgUserRepository implements UserRepository {
   }
 
   async findById(id: string): Promise<UserRecord | null> {
-    const rows = await this.pool.run((db) =>
-      db.select(userColumns).from(users).where(eq(users.id, id)),
+    // On every send (sender and recipient): a prepared statement.
+    const rows = await this.pool.statement(
+      (sql) => sql<UserRecord[]>`
+        SELECT id, username, password_hash AS "passwordHash", created_at AS "createdAt",
+               deleted_at AS "deletedAt", last_seen_at AS "lastSeenAt"
+        FROM users WHERE id = ${id}`,
     );
     return rows[0] ?? null;
   }
@@ -79,7 +83,9 @@ export class PgUserRepository implements UserRepository {
   }
 
   async setLastSeen(id: string, at: number): Promise<void> {
-    await this.pool.run((db) => db.update(users).set({ lastSeenAt: at }).where(eq(users.id, id)));
+    await this.pool.statement(
+      (sql) => sql`UPDATE users SET last_seen_at = ${at}::int8 WHERE id = ${id}`,
+    );
   }
 
   async deleteAccount(id: string, at: number): Promise<AccountDeletion | null> {
@@ -153,13 +159,14 @@ export class PgUserRepository implements UserRepository {
   }
 
   async peersOf(id: string): Promise<UserRecord[]> {
-    const peerId = sql`CASE WHEN ${conversations.userLow} = ${id} THEN ${conversations.userHigh} ELSE ${conversations.userLow} END`;
-    return this.pool.run((db) =>
-      db
-        .select(userColumns)
-        .from(conversations)
-        .innerJoin(users, eq(users.id, peerId))
-        .where(or(eq(conversations.userLow, id), eq(conversations.userHigh, id))),
+    // On every presence subscription: a prepared statement.
+    return this.pool.statement(
+      (sql) => sql<UserRecord[]>`
+        SELECT u.id, u.username, u.password_hash AS "passwordHash", u.created_at AS "createdAt",
+               u.deleted_at AS "deletedAt", u.last_seen_at AS "lastSeenAt"
+        FROM conversations c
+        JOIN users u ON u.id = CASE WHEN c.user_low = ${id} THEN c.user_high ELSE c.user_low END
+        WHERE c.user_low = ${id} OR c.user_high = ${id}`,
     );
   }
 }
