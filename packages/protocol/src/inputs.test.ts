@@ -26,6 +26,13 @@ describe('sendMessageInput', () => {
     expect(parse('  hi  ').data?.body).toBe('  hi  ');
   });
 
+  it('refuses the NUL character in a body or an id (PostgreSQL text cannot hold it)', () => {
+    expect(parse('a\0b').success).toBe(false);
+    expect(parse('a\0b').error?.issues[0]?.message).toMatch(/NUL/);
+    const withNulId = sendMessageInput.safeParse({ conversationId: 'c\0', clientId, body: 'x' });
+    expect(withNulId.success).toBe(false);
+  });
+
   it('requires the client id to be a UUID', () => {
     const result = sendMessageInput.safeParse({
       conversationId: 'c1',

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { limits } from './limits.js';
 import { codePointLength } from './text.js';
 
-const id = z.string().min(1, 'Required').max(64, 'Not a valid id');
+/** U+0000 cannot be stored as text by PostgreSQL: refused with a clear error on every dialect. */
+const hasNoNul = (text: string) => !text.includes('\0');
+
+const id = z
+  .string()
+  .min(1, 'Required')
+  .max(64, 'Not a valid id')
+  .refine(hasNoNul, 'Not a valid id');
 
 export const usernameSchema = z
   .string()
@@ -41,6 +48,7 @@ export const markReadInput = z.object({ conversationId: id, upToMessageId: id })
 export const messageBodySchema = z
   .string()
   .refine((body) => body.trim().length > 0, 'A message cannot be empty')
+  .refine(hasNoNul, 'A message cannot contain the NUL character (U+0000)')
   .refine(
     (body) => codePointLength(body) <= limits.messageMaxCodePoints,
     `A message can have at most ${limits.messageMaxCodePoints} characters`,
