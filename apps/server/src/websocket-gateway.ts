@@ -159,6 +159,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       const token = info.connectionParams?.token ?? null;
       const ctx = await createContext({
         services,
+        connection: { bufferedBytes: () => ws.bufferedAmount },
         client: {
           ip: clientIp(
             req.socket.remoteAddress,

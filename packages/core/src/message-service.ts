@@ -6,6 +6,7 @@ import { DomainError, outOfStorage } from './domain-error.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import type { StorageFailureLog } from './storage-failure-log.js';
+import type { StreamConnection } from './stream-connection.js';
 import { toMessage } from './to-message.js';
 
 export class MessageService {
@@ -20,13 +21,16 @@ export class MessageService {
 
   /**
    * Stores the message and appends its events in one transaction before answering, so what the
-   * server acknowledged is durable. Idempotent on (conversation, clientId).
+   * server acknowledged is durable. Idempotent on (conversation, clientId). `origin`, the
+   * connection the send came over, does not get the message back on its own live stream: the
+   * answer already carries it (its other sessions and connections do get it).
    */
   async send(
     senderId: string,
     conversationId: string,
     clientId: string,
     body: string,
+    origin: StreamConnection | null = null,
   ): Promise<Message> {
     const recipientId = await this.conversations.peerOf(senderId, conversationId);
     const [sender, recipient] = await Promise.all([
@@ -70,7 +74,7 @@ export class MessageService {
         },
         'message stored',
       );
-      this.feed.publish(result.appended);
+      this.feed.publish(result.appended, origin);
     }
     return toMessage(result.message);
   }
