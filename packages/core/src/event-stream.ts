@@ -312,7 +312,7 @@ export class EventStream {
     if (messageIds.length === 0) return;
     const changes = await this.store.messages.markSent(userId, messageIds, Date.now());
     for (const change of changes) {
-      this.log.info(
+      this.log.debug(
         {
           event: 'delivery',
           transition: 'sent',

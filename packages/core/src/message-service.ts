@@ -64,7 +64,8 @@ export class MessageService {
       });
     if (result.created) {
       this.telemetry.messageStored();
-      this.log.info(
+      // One info line per message, when it is delivered (or fails); the steps before are debug.
+      this.log.debug(
         {
           event: 'delivery',
           transition: 'pending',
@@ -102,13 +103,15 @@ export class MessageService {
       now,
     );
     for (const change of changed) {
-      this.telemetry.messageDelivered(now - change.message.createdAt);
+      const latencyMs = now - change.message.createdAt;
+      this.telemetry.messageDelivered(latencyMs);
       this.log.info(
         {
           event: 'delivery',
           transition: 'delivered',
           messageId: change.message.id,
           conversationId: change.message.conversationId,
+          latencyMs,
         },
         'message delivered',
       );
