@@ -67,7 +67,7 @@ export type ServerConfig = {
   connectionParamsTimeoutMs: number;
   /** A WebSocket that has not authenticated by then is closed: every subscription needs a login. */
   unauthenticatedSocketTimeoutMs: number;
-  /** tRPC keep-alive ping after this much quiet; a dead peer is found within ping + pong wait. @default 10000 */
+  /** WebSocket ping after this much quiet; a dead peer is found within ping + pong wait (+ 2 s). @default 10000 */
   keepAlivePingMs: number;
   /** @default 10000 */
   keepAlivePongWaitMs: number;

@@ -7,6 +7,7 @@ import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
+import { KeepAlive } from './keep-alive.js';
 
 /** Close codes the client library understands. */
 export const CLOSE_UNAUTHORIZED = 4001;
@@ -51,6 +52,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const socketsBySession = new Map<string, Set<WebSocket>>();
   const paramsTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
   const anonymousTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
+  const keepAlive = new KeepAlive(options.keepAlivePingMs, options.keepAlivePongWaitMs);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -73,6 +75,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
       options.trustProxy,
     );
     log.debug({ event: 'ws-connect', ip }, 'WebSocket connected');
+    keepAlive.watch(ws);
     if (new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams') === '1') {
       const timer = setTimeout(
         () => ws.close(CLOSE_POLICY, 'connection params not sent in time'),
@@ -149,16 +152,14 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const handler = applyWSSHandler({
     wss,
     router: appRouter,
-    keepAlive: {
-      enabled: true,
-      pingMs: options.keepAlivePingMs,
-      pongWaitMs: options.keepAlivePongWaitMs,
-    },
+    // KeepAlive above finds dead peers; tRPC still answers a client's own "PING" with "PONG".
+    keepAlive: { enabled: false },
     createContext: async ({ req, res: ws, info }) => {
       clearTimeout(paramsTimers.get(ws));
       const token = info.connectionParams?.token ?? null;
       const ctx = await createContext({
         services,
+        connection: { bufferedBytes: () => ws.bufferedAmount },
         client: {
           ip: clientIp(
             req.socket.remoteAddress,
@@ -212,6 +213,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     connectionCount: () => wss.clients.size,
     async close() {
       clearInterval(bufferWatch);
+      keepAlive.close();
       stopRevocations();
       options.httpServer.off('upgrade', onUpgrade);
       handler.broadcastReconnectNotification();

@@ -40,4 +40,36 @@ describe('CpuWindow', () => {
       'postgres-bench': { cpuNs: 40e6, tickNs: 40e6, processes: 1 },
     });
   });
+
+  it('keeps the time of a thread that exits inside the window (a pool worker ending)', () => {
+    const threads = (entries: Array<[number, number]>): CpuReading => ({
+      ...reading(
+        3,
+        'server',
+        entries.reduce((sum, [, ms]) => sum + ms, 0),
+      ),
+      threadNs: new Map(entries.map(([tid, ms]) => [tid, ms * 1e6])),
+    });
+    const window = new CpuWindow([
+      threads([
+        [3, 1000],
+        [4, 5000],
+      ]),
+    ]);
+    window.observe([
+      threads([
+        [3, 1010],
+        [4, 5020],
+        [9, 7],
+      ]),
+    ]);
+    // Thread 4 (5 s of registration work) exits: the process's sum drops below the baseline.
+    window.observe([
+      threads([
+        [3, 1030],
+        [9, 9],
+      ]),
+    ]);
+    expect(window.totals()['server']?.cpuNs).toBe(59e6);
+  });
 });

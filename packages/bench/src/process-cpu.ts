@@ -33,15 +33,18 @@ export function readProcessCpu(pid: number, group: string): CpuReading | null {
   try {
     const stat = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     let cpuNs = 0;
+    const threadNs = new Map<number, number>();
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        cpuNs += parseSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8'));
+        const ns = parseSchedstat(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8'));
+        cpuNs += ns;
+        threadNs.set(Number(tid), ns);
       } catch {
         // The thread exited between the listing and the read.
       }
     }
     const tickNs = ((stat.utimeTicks + stat.stimeTicks) * 1e9) / clockTicksPerSecond();
-    return { pid, startTicks: stat.startTicks, group, cpuNs, tickNs };
+    return { pid, startTicks: stat.startTicks, group, cpuNs, threadNs, tickNs };
   } catch {
     return null;
   }

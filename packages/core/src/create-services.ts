@@ -7,6 +7,7 @@ import type { CoreConfig } from './core-config.js';
 import { ConversationService } from './conversation-service.js';
 import { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventStream } from './event-stream.js';
+import { LoadGauge } from './load-gauge.js';
 import { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './message-service.js';
@@ -27,6 +28,8 @@ export type ServicesDeps = {
   telemetry?: DeliveryTelemetry;
   /** This process's name among those sharing the database (the store's, too). @default a random UUID */
   processId?: string;
+  /** Whether the event loop is saturated (redelivery waits while it is). @default a LoadGauge */
+  load?: Pick<LoadGauge, 'isSaturated'>;
 };
 
 export type Services = {
@@ -102,7 +105,7 @@ export function createServices(deps: ServicesDeps): Services {
     conversations,
     messages: new MessageService(store, feed, conversations, telemetry, log, storageFailures),
     search: new SearchService(store, conversations),
-    events: new EventStream(store, conversations, config, feed, log),
+    events: new EventStream(store, conversations, config, feed, log, deps.load ?? new LoadGauge()),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations),
     storageFailures,

@@ -4,8 +4,10 @@ import type { ConversationService } from './conversation-service.js';
 import type { CoreConfig } from './core-config.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import { LiveEventQueue } from './live-event-queue.js';
+import type { LoadGauge } from './load-gauge.js';
 import type { Logger } from './logger.js';
 import { retryWhileOpen } from './retry-while-open.js';
+import type { StreamConnection } from './stream-connection.js';
 import { toMessage } from './to-message.js';
 import { Waker } from './waker.js';
 
@@ -15,6 +17,11 @@ const PAGE_SIZE = 500;
 const IDLE_WAIT_MS = 30_000;
 /** Live events a stream holds before it falls back to reading its log (a consumer far behind). */
 const LIVE_QUEUE_CAPACITY = 2000;
+/**
+ * Redelivery waits while the connection holds more than this unsent: what is queued will arrive,
+ * and a copy behind it only adds to the queue.
+ */
+export const REDELIVERY_MAX_BUFFERED_BYTES = 64 * 1024;
 
 type Redelivery = { attempts: number; dueAt: number };
 /** Retries a store call until it succeeds or the stream ends (see retryWhileOpen). */
@@ -33,6 +40,14 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * under the cursor's id, never its own older one: clients resume after the last id they saw
  * (tRPC's `tracked()`), so an older id would replay everything after it. Undelivered messages at
  * or before the cursor are pushed again when a stream starts, fresh or resumed.
+ *
+ * A message that the stream's own connection sent is not sent back to it when it comes from the
+ * live feed (the send's answer carried it; "the session that sent it may see it too"): its event
+ * is passed over and the cursor moves on. Read from the log (a resume, a gap), it is sent.
+ *
+ * Redelivery only helps while the server keeps up: while the event loop is saturated or the
+ * connection's send buffer is backed up, a due re-push waits for the next period (without counting
+ * as an attempt): the first push is still on its way, or its acknowledgement is queued here.
  */
 export class EventStream {
   constructor(
@@ -41,20 +56,32 @@ export class EventStream {
     private readonly config: CoreConfig,
     private readonly feed: LiveEventFeed,
     private readonly log: Logger,
+    private readonly load: Pick<LoadGauge, 'isSaturated'>,
   ) {}
 
   async *stream(
     userId: string,
     lastEventId: string | null,
     signal: AbortSignal,
+    /** The connection the stream runs on (null: not a WebSocket, e.g. a test's direct call). */
+    connection: StreamConnection | null = null,
   ): AsyncGenerator<TrackedChatEvent> {
     const waker = new Waker();
     const live = new LiveEventQueue(LIVE_QUEUE_CAPACITY);
     let cursor = lastEventId === null ? 0 : Number(lastEventId);
     /** The log may hold events after the cursor that the live queue does not. */
     let readLog = true;
+    /** Ids of live events that are this connection's own sent messages: not sent back to it. */
+    const ownEchoes = new Set<number>();
     const unsubscribe = this.feed.subscribe(userId, {
-      events: (appended) => {
+      events: (appended, origin) => {
+        if (origin !== null && origin === connection) {
+          for (const event of appended) {
+            if (event.type === 'message' && event.message?.senderId === userId) {
+              ownEchoes.add(event.seq);
+            }
+          }
+        }
         live.add(appended);
         waker.notify();
       },
@@ -85,7 +112,7 @@ export class EventStream {
           );
           const rows = page.filter((row) => row.seq <= cursor);
           const messages = await reliably(() => this.messagesOf(rows));
-          yield* this.render(userId, rows, messages, redeliveries, reliably, cursor);
+          yield* this.render(userId, rows, messages, redeliveries, reliably, ownEchoes, cursor);
           if (page.length < PAGE_SIZE) break;
           after = page[page.length - 1]!.messageId;
           await nextTick();
@@ -101,7 +128,7 @@ export class EventStream {
         const run = live.takeAfter(cursor);
         if (run.length > 0) {
           const messages = await reliably(() => this.messagesOf(run));
-          yield* this.render(userId, run, messages, redeliveries, reliably);
+          yield* this.render(userId, run, messages, redeliveries, reliably, ownEchoes);
           cursor = run[run.length - 1]!.seq;
           waitedForOrder = false;
           continue;
@@ -118,14 +145,15 @@ export class EventStream {
           const rows = await reliably(() => this.store.events.after(userId, cursor, PAGE_SIZE));
           if (rows.length > 0) {
             const messages = await reliably(() => this.messagesOf(rows));
-            yield* this.render(userId, rows, messages, redeliveries, reliably);
+            yield* this.render(userId, rows, messages, redeliveries, reliably, ownEchoes);
             cursor = rows[rows.length - 1]!.seq;
             if (rows.length === PAGE_SIZE) readLog = true;
             await nextTick();
             continue;
           }
         }
-        yield* this.redeliver(userId, redeliveries, reliably, cursor);
+        for (const seq of ownEchoes) if (seq <= cursor) ownEchoes.delete(seq);
+        yield* this.redeliver(userId, redeliveries, reliably, cursor, connection);
         const nextDue = Math.min(...[...redeliveries.values()].map((entry) => entry.dueAt));
         await waker.wait(
           Number.isFinite(nextDue) ? Math.max(0, nextDue - Date.now()) : IDLE_WAIT_MS,
@@ -163,6 +191,8 @@ export class EventStream {
     messages: Map<string, MessageRecord>,
     redeliveries: Map<string, Redelivery>,
     reliably: Reliably,
+    /** Events not to send: the connection's own messages (see the class comment). */
+    ownEchoes: Set<number>,
     /** Rows at or before the cursor go out under the cursor's id (see the class comment). */
     cursor?: number,
   ): AsyncGenerator<TrackedChatEvent> {
@@ -171,6 +201,7 @@ export class EventStream {
     const now = Date.now();
 
     for (const row of rows) {
+      if (ownEchoes.delete(row.seq)) continue;
       const message = row.messageId === null ? undefined : messages.get(row.messageId);
       const event = await this.toChatEvent(userId, row, message);
       if (!event) continue;
@@ -231,10 +262,19 @@ export class EventStream {
     redeliveries: Map<string, Redelivery>,
     reliably: Reliably,
     cursor: number,
+    connection: StreamConnection | null,
   ): AsyncGenerator<TrackedChatEvent> {
     const now = Date.now();
     const due = [...redeliveries].filter(([, entry]) => entry.dueAt <= now);
     if (due.length === 0) return;
+    if (
+      this.load.isSaturated() ||
+      (connection !== null && connection.bufferedBytes() > REDELIVERY_MAX_BUFFERED_BYTES)
+    ) {
+      const later = now + this.config.redeliveryInitialMs;
+      for (const [, entry] of due) entry.dueAt = later;
+      return;
+    }
     const current = new Map(
       (await reliably(() => this.store.messages.byIds(due.map(([id]) => id)))).map((m) => [
         m.id,
@@ -272,7 +312,7 @@ export class EventStream {
     if (messageIds.length === 0) return;
     const changes = await this.store.messages.markSent(userId, messageIds, Date.now());
     for (const change of changes) {
-      this.log.info(
+      this.log.debug(
         {
           event: 'delivery',
           transition: 'sent',

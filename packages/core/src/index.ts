@@ -19,5 +19,6 @@ export {
 export { isStorageFull } from '@parley/db';
 export type { StorageFailureLog } from './storage-failure-log.js';
 export type { TrackedChatEvent } from './event-stream.js';
+export type { StreamConnection } from './stream-connection.js';
 export type { Logger } from './logger.js';
 export { prehashPassword } from './password-hasher.js';

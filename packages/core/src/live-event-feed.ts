@@ -1,11 +1,15 @@
 import { EventEmitter } from 'node:events';
 import type { AppendedEvent, Notifier } from '@parley/db';
+import type { StreamConnection } from './stream-connection.js';
 
 const eventTopic = (userId: string) => `events:${userId}`;
 
 export type LiveEventListener = {
-  /** Events appended in this process, with their messages: render them without a read. */
-  events(appended: AppendedEvent[]): void;
+  /**
+   * Events appended in this process, with their messages: render them without a read. `origin`
+   * is the connection whose call appended them (null when it was not a WebSocket call).
+   */
+  events(appended: AppendedEvent[], origin: StreamConnection | null): void;
   /** The user's log reached `seq` (possibly in another process sharing the database). */
   grew(seq: number): void;
   /** Wake-ups from other processes may have been lost: the log may hold anything after the cursor. */
@@ -39,7 +43,7 @@ export class LiveEventFeed {
     });
   }
 
-  publish(appended: AppendedEvent[]): void {
+  publish(appended: AppendedEvent[], origin: StreamConnection | null = null): void {
     const byUser = new Map<string, AppendedEvent[]>();
     for (const event of appended) {
       const events = byUser.get(event.userId);
@@ -47,14 +51,15 @@ export class LiveEventFeed {
       else byUser.set(event.userId, [event]);
     }
     for (const [userId, events] of byUser) {
-      this.local.emit(userId, events);
+      this.local.emit(userId, events, origin);
       const newest = Math.max(...events.map((event) => event.seq));
       this.notifier.publish(eventTopic(userId), String(newest));
     }
   }
 
   subscribe(userId: string, listener: LiveEventListener): () => void {
-    const onEvents = (events: AppendedEvent[]) => listener.events(events);
+    const onEvents = (events: AppendedEvent[], origin: StreamConnection | null) =>
+      listener.events(events, origin);
     const onGrew = (seq: number) => listener.grew(seq);
     const onResync = () => listener.resync();
     this.local.on(userId, onEvents);

@@ -6,6 +6,7 @@ import { DomainError, outOfStorage } from './domain-error.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import type { StorageFailureLog } from './storage-failure-log.js';
+import type { StreamConnection } from './stream-connection.js';
 import { toMessage } from './to-message.js';
 
 export class MessageService {
@@ -20,13 +21,16 @@ export class MessageService {
 
   /**
    * Stores the message and appends its events in one transaction before answering, so what the
-   * server acknowledged is durable. Idempotent on (conversation, clientId).
+   * server acknowledged is durable. Idempotent on (conversation, clientId). `origin`, the
+   * connection the send came over, does not get the message back on its own live stream: the
+   * answer already carries it (its other sessions and connections do get it).
    */
   async send(
     senderId: string,
     conversationId: string,
     clientId: string,
     body: string,
+    origin: StreamConnection | null = null,
   ): Promise<Message> {
     const recipientId = await this.conversations.peerOf(senderId, conversationId);
     const [sender, recipient] = await Promise.all([
@@ -60,7 +64,8 @@ export class MessageService {
       });
     if (result.created) {
       this.telemetry.messageStored();
-      this.log.info(
+      // One info line per message, when it is delivered (or fails); the steps before are debug.
+      this.log.debug(
         {
           event: 'delivery',
           transition: 'pending',
@@ -70,7 +75,7 @@ export class MessageService {
         },
         'message stored',
       );
-      this.feed.publish(result.appended);
+      this.feed.publish(result.appended, origin);
     }
     return toMessage(result.message);
   }
@@ -98,13 +103,15 @@ export class MessageService {
       now,
     );
     for (const change of changed) {
-      this.telemetry.messageDelivered(now - change.message.createdAt);
+      const latencyMs = now - change.message.createdAt;
+      this.telemetry.messageDelivered(latencyMs);
       this.log.info(
         {
           event: 'delivery',
           transition: 'delivered',
           messageId: change.message.id,
           conversationId: change.message.conversationId,
+          latencyMs,
         },
         'message delivered',
       );

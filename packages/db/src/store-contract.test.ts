@@ -278,6 +278,18 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       });
       expect(await store.messages.undeliveredCount()).toBe(before);
     });
+
+    it('answers an acknowledgement of several ids (repeated, out of order) with each delivered id once, ascending', async () => {
+      const { a, b, send } = await newPair();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) ids.push((await send(a, b, `ack ${i}`)).message.id);
+      const [first, second, third] = ids as [string, string, string];
+      const all = await store.messages.markDelivered(b.id, [third, first, third, second], 7);
+      expect(all.delivered).toEqual([first, second, third]);
+      expect(all.changed.map((change) => change.message.id).sort()).toEqual([...ids].sort());
+      const again = await store.messages.markDelivered(b.id, [second, second, first], 8);
+      expect(again).toEqual({ changed: [], delivered: [first, second] });
+    });
   });
 
   describe('events', () => {

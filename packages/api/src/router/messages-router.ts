@@ -12,7 +12,13 @@ export const messagesRouter = router({
   send: authedProcedure
     .input(sendMessageInput)
     .mutation(({ ctx, input }) =>
-      ctx.services.messages.send(ctx.auth.userId, input.conversationId, input.clientId, input.body),
+      ctx.services.messages.send(
+        ctx.auth.userId,
+        input.conversationId,
+        input.clientId,
+        input.body,
+        ctx.connection,
+      ),
     ),
 
   history: authedProcedure
@@ -48,6 +54,7 @@ export const messagesRouter = router({
       ctx.auth.userId,
       input?.lastEventId ?? null,
       signal ?? new AbortController().signal,
+      ctx.connection,
     );
     for await (const { id, event } of stream) yield tracked(id, event);
   }),

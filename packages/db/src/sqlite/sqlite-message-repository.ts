@@ -210,9 +210,14 @@ export class SqliteMessageRepository implements MessageRepository {
       const list = idList(numericIds);
       const changedIds = this.markDeliveredStatement.all({ recipientId, ids: list, at });
       const changed = this.statusChanges(changedIds, 'delivered', at);
-      const delivered = this.selectDelivered
-        .all({ recipientId, ids: list })
-        .map((row) => String(row.id));
+      // The usual acknowledgement changes every id it names: then those are the delivered ones.
+      const delivered =
+        changedIds.length === new Set(numericIds).size
+          ? changedIds
+              .map((row) => row.id)
+              .sort((a, b) => a - b)
+              .map(String)
+          : this.selectDelivered.all({ recipientId, ids: list }).map((row) => String(row.id));
       return { changed, delivered };
     });
   }
