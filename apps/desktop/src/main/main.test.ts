@@ -62,6 +62,7 @@ const fake = vi.hoisted(() => {
   }
   const electron = {
     app: {
+      isPackaged: false,
       setPath: (name: string, value: string) => calls.push(['setPath', [name, value]]),
       setAppUserModelId: (id: string) => calls.push(['setAppUserModelId', id]),
       setName: (name: string) => calls.push(['setName', name]),
@@ -76,6 +77,9 @@ const fake = vi.hoisted(() => {
     },
     BrowserWindow,
     Notification,
+    Menu: {
+      setApplicationMenu: (menu: unknown) => calls.push(['setApplicationMenu', menu]),
+    },
     ipcMain: { handle: (channel: string, handler: Listener) => ipcHandlers.set(channel, handler) },
     nativeImage: { createFromBitmap: () => ({}) },
     protocol: {
@@ -116,10 +120,14 @@ vi.mock('electron', () => fake.electron);
 
 fake.paths.appPath = join(root, 'app');
 fake.paths.userData = join(root, 'profile');
+const userDataBefore = process.env.PARLEY_USER_DATA;
+process.env.PARLEY_USER_DATA = join(root, 'elsewhere');
 await import('./main.js');
 await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
 
 afterAll(async () => {
+  if (userDataBefore === undefined) delete process.env.PARLEY_USER_DATA;
+  else process.env.PARLEY_USER_DATA = userDataBefore;
   await rm(root, { recursive: true, force: true });
 });
 
@@ -218,5 +226,39 @@ describe('main process wiring', () => {
     expect(() => invoke(invokeChannels.openExternal, 'file:///etc/passwd')).toThrow(
       /invalid arguments/,
     );
+  });
+
+  it('warns in its log when the server is remote and unencrypted', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await invoke(invokeChannels.settingsSetServer, 'http://localhost:3000');
+      expect(warn).not.toHaveBeenCalled();
+      await invoke(invokeChannels.settingsSetServer, 'http://chat.example.com/');
+      expect(warn.mock.calls).toEqual([
+        ['Parley: http://chat.example.com is used over unencrypted http://.'],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('in development: honours PARLEY_USER_DATA, keeps the default menu and DevTools', () => {
+    expect(called('setPath')).toEqual([['userData', join(root, 'elsewhere')]]);
+    expect(called('setApplicationMenu')).toEqual([]);
+    const options = window().options as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences.devTools).toBe(true);
+  });
+
+  // Last: it loads a second copy of the main process, which takes over the IPC handlers.
+  it('packaged: ignores PARLEY_USER_DATA, removes the default menu and DevTools', async () => {
+    fake.electron.app.isPackaged = true;
+    fake.calls.length = 0;
+    vi.resetModules();
+    await import('./main.js');
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(2));
+    expect(called('setPath')).toEqual([]);
+    expect(called('setApplicationMenu')).toEqual([null]);
+    const options = fake.windows[1]!.options as { webPreferences: Record<string, unknown> };
+    expect(options.webPreferences.devTools).toBe(false);
   });
 });

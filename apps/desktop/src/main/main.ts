@@ -3,6 +3,7 @@ import {
   app,
   BrowserWindow,
   ipcMain,
+  Menu,
   nativeImage,
   Notification,
   protocol,
@@ -12,19 +13,23 @@ import {
 } from 'electron';
 import { APP_ID, APP_NAME, APP_SCHEME, APP_ORIGIN } from '../shared/app-identity.js';
 import { pushChannels, invokeChannels } from '../shared/ipc-channels.js';
+import { isUnencryptedRemoteServer } from '../shared/server-url.js';
 import { appSchemePrivileges, createAppProtocolHandler } from './app-protocol.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
 import { registerIpcHandlers, type IpcHandlers } from './ipc-router.js';
 import { installNavigationGuards, isSafeExternalUrl } from './navigation-guard.js';
 import { createNotifier } from './notifier.js';
 import { SettingsStore } from './settings-store.js';
+import { shellPolicy } from './shell-policy.js';
 import { claimSingleInstance } from './single-instance.js';
 import { TokenVault } from './token-vault.js';
 import { badgeDescription, renderBadgeBitmap } from './unread-badge.js';
 import { mainWindowOptions } from './window-options.js';
 
-// Tests and portable setups may keep the profile elsewhere.
-if (process.env.PARLEY_USER_DATA) app.setPath('userData', process.env.PARLEY_USER_DATA);
+const policy = shellPolicy(app.isPackaged, process.env);
+// Development and tests may keep the profile elsewhere; the installed app never does.
+if (policy.userDataOverride) app.setPath('userData', policy.userDataOverride);
+if (!policy.defaultMenu) Menu.setApplicationMenu(null);
 
 app.setAppUserModelId(APP_ID);
 app.setName(APP_NAME);
@@ -85,7 +90,13 @@ async function start(): Promise<void> {
     [invokeChannels.vaultSet]: (key, value) => vault.setItem(key, value),
     [invokeChannels.vaultRemove]: (key) => vault.removeItem(key),
     [invokeChannels.settingsGet]: () => settings.get(),
-    [invokeChannels.settingsSetServer]: (url) => settings.update({ serverUrl: url }),
+    [invokeChannels.settingsSetServer]: (url) => {
+      // The renderer has already asked the user to confirm (ServerSetup); the address is not secret.
+      if (isUnencryptedRemoteServer(url)) {
+        console.warn(`Parley: ${new URL(url).origin} is used over unencrypted http://.`);
+      }
+      return settings.update({ serverUrl: url });
+    },
     [invokeChannels.settingsSetNotifications]: (enabled) =>
       settings.update({ notifications: enabled }),
     [invokeChannels.unreadSet]: (count) => showUnreadCount(count),
@@ -108,7 +119,7 @@ async function start(): Promise<void> {
 }
 
 function createMainWindow(preloadPath: string): void {
-  const window = new BrowserWindow(mainWindowOptions(preloadPath));
+  const window = new BrowserWindow(mainWindowOptions(preloadPath, { devTools: policy.devTools }));
   mainWindow = window;
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {

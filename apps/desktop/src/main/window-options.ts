@@ -5,7 +5,10 @@ import { APP_NAME } from '../shared/app-identity.js';
  * The main window's options. The renderer is an untrusted web page as far as Node is concerned:
  * isolated context, OS sandbox, no Node integration anywhere, web security on.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+export function mainWindowOptions(
+  preloadPath: string,
+  { devTools = true }: { devTools?: boolean } = {},
+): BrowserWindowConstructorOptions {
   return {
     title: APP_NAME,
     width: 1100,
@@ -28,6 +31,7 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       webviewTag: false,
       spellcheck: true,
       navigateOnDragDrop: false,
+      devTools,
     },
   };
 }
