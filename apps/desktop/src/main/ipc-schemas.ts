@@ -26,6 +26,7 @@ export const ipcSchemas = {
   [invokeChannels.settingsGet]: z.tuple([]),
   [invokeChannels.settingsSetServer]: z.tuple([httpUrl]),
   [invokeChannels.settingsSetNotifications]: z.tuple([z.boolean()]),
+  [invokeChannels.settingsSetAutoUpdate]: z.tuple([z.boolean()]),
   [invokeChannels.unreadSet]: z.tuple([z.number().int().min(0).max(1_000_000)]),
   [invokeChannels.notifyMessage]: z.tuple([
     z.object({

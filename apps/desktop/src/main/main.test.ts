@@ -77,6 +77,12 @@ const fake = vi.hoisted(() => {
     },
     BrowserWindow,
     Notification,
+    dialog: {
+      showMessageBox: (...args: unknown[]) => {
+        calls.push(['showMessageBox', args.at(-1)]);
+        return Promise.resolve({ response: 0 });
+      },
+    },
     Menu: {
       setApplicationMenu: (menu: unknown) => calls.push(['setApplicationMenu', menu]),
     },
@@ -105,8 +111,18 @@ const fake = vi.hoisted(() => {
     },
     shell: { openExternal: (url: string) => Promise.resolve(calls.push(['openExternal', url])) },
   };
+  const updaterListeners = new Map<string, Listener>();
+  const autoUpdater = {
+    autoDownload: false,
+    autoInstallOnAppQuit: false,
+    checkForUpdates: () => Promise.resolve(calls.push(['checkForUpdates', null])),
+    on: (event: string, listener: Listener) => updaterListeners.set(event, listener),
+    quitAndInstall: (...args: unknown[]) => calls.push(['quitAndInstall', args]),
+  };
   return {
     electron,
+    autoUpdater,
+    updaterListeners,
     appListeners,
     ipcHandlers,
     windows,
@@ -117,6 +133,7 @@ const fake = vi.hoisted(() => {
   };
 });
 vi.mock('electron', () => fake.electron);
+vi.mock('electron-updater', () => ({ autoUpdater: fake.autoUpdater }));
 
 fake.paths.appPath = join(root, 'app');
 fake.paths.userData = join(root, 'profile');
@@ -131,7 +148,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const window = () => fake.windows[0]!;
+const window = () => fake.windows.at(-1)!;
 const trusted = () => ({
   sender: { id: window().webContents.id, mainFrame: window().webContents.mainFrame },
   senderFrame: window().webContents.mainFrame,
@@ -193,11 +210,13 @@ describe('main process wiring', () => {
     expect(await invoke(invokeChannels.settingsGet)).toEqual({
       serverUrl: null,
       notifications: true,
+      autoUpdate: true,
     });
     await invoke(invokeChannels.settingsSetServer, 'http://localhost:3000/');
     expect(await invoke(invokeChannels.settingsGet)).toEqual({
       serverUrl: 'http://localhost:3000',
       notifications: true,
+      autoUpdate: true,
     });
   });
 
@@ -247,6 +266,7 @@ describe('main process wiring', () => {
     expect(called('setApplicationMenu')).toEqual([]);
     const options = window().options as { webPreferences: Record<string, unknown> };
     expect(options.webPreferences.devTools).toBe(true);
+    expect(called('checkForUpdates')).toEqual([]);
   });
 
   // Last: it loads a second copy of the main process, which takes over the IPC handlers.
@@ -260,5 +280,21 @@ describe('main process wiring', () => {
     expect(called('setApplicationMenu')).toEqual([null]);
     const options = fake.windows[1]!.options as { webPreferences: Record<string, unknown> };
     expect(options.webPreferences.devTools).toBe(false);
+  });
+
+  it('packaged: checks for updates, offers a restart, and the setting turns the checks off', async () => {
+    expect(called('checkForUpdates')).toHaveLength(1);
+    expect(fake.autoUpdater).toMatchObject({ autoDownload: true, autoInstallOnAppQuit: true });
+    fake.updaterListeners.get('update-downloaded')!({ version: '9.9.9' });
+    await vi.waitFor(() => expect(called('quitAndInstall')).toEqual([[true, true]]));
+    expect(called('showMessageBox')).toEqual([
+      expect.objectContaining({
+        message: 'Parley 9.9.9 is ready to install.',
+        buttons: ['Restart to update', 'Later'],
+      }),
+    ]);
+    expect(await invoke(invokeChannels.settingsSetAutoUpdate, false)).toMatchObject({
+      autoUpdate: false,
+    });
   });
 });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Menu,
   nativeImage,
@@ -11,11 +12,13 @@ import {
   session,
   shell,
 } from 'electron';
+import { autoUpdater } from 'electron-updater';
 import { APP_ID, APP_NAME, APP_SCHEME, APP_ORIGIN } from '../shared/app-identity.js';
 import { pushChannels, invokeChannels } from '../shared/ipc-channels.js';
 import { isUnencryptedRemoteServer } from '../shared/server-url.js';
 import { appSchemePrivileges, createAppProtocolHandler } from './app-protocol.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
+import { wrapAutoUpdater } from './electron-updater-adapter.js';
 import { registerIpcHandlers, type IpcHandlers } from './ipc-router.js';
 import { installNavigationGuards, isSafeExternalUrl } from './navigation-guard.js';
 import { createNotifier } from './notifier.js';
@@ -23,6 +26,7 @@ import { SettingsStore } from './settings-store.js';
 import { shellPolicy } from './shell-policy.js';
 import { claimSingleInstance } from './single-instance.js';
 import { TokenVault } from './token-vault.js';
+import { UpdateController } from './update-controller.js';
 import { badgeDescription, renderBadgeBitmap } from './unread-badge.js';
 import { mainWindowOptions } from './window-options.js';
 
@@ -85,6 +89,10 @@ async function start(): Promise<void> {
     },
   });
 
+  // Only the installed app updates itself (a development run has no app-update.yml to read).
+  const updates = app.isPackaged ? createUpdateController() : null;
+  updates?.setEnabled(settings.peek()?.autoUpdate ?? true);
+
   const handlers: IpcHandlers = {
     [invokeChannels.vaultGet]: (key) => vault.getItem(key),
     [invokeChannels.vaultSet]: (key, value) => vault.setItem(key, value),
@@ -99,6 +107,11 @@ async function start(): Promise<void> {
     },
     [invokeChannels.settingsSetNotifications]: (enabled) =>
       settings.update({ notifications: enabled }),
+    [invokeChannels.settingsSetAutoUpdate]: async (enabled) => {
+      const next = await settings.update({ autoUpdate: enabled });
+      updates?.setEnabled(enabled);
+      return next;
+    },
     [invokeChannels.unreadSet]: (count) => showUnreadCount(count),
     [invokeChannels.notifyMessage]: (message) => {
       notify(message);
@@ -126,6 +139,38 @@ function createMainWindow(preloadPath: string): void {
     if (mainWindow === window) mainWindow = null;
   });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
+}
+
+function createUpdateController(): UpdateController {
+  return new UpdateController({
+    updater: wrapAutoUpdater(autoUpdater),
+    timers: {
+      setInterval: (callback, ms) => setInterval(callback, ms),
+      clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
+    },
+    offerRestart: async (version) => {
+      const options = {
+        type: 'info' as const,
+        title: APP_NAME,
+        message: `Parley ${version} is ready to install.`,
+        detail:
+          'Restart now to finish the update, or later: it installs the next time you quit Parley.',
+        buttons: ['Restart to update', 'Later'],
+        defaultId: 0,
+        cancelId: 1,
+      };
+      const window = mainWindow;
+      const { response } = window
+        ? await dialog.showMessageBox(window, options)
+        : await dialog.showMessageBox(options);
+      return response === 0;
+    },
+    onError: (error) =>
+      console.warn(
+        'Parley: the update check failed:',
+        error instanceof Error ? error.message : String(error),
+      ),
+  });
 }
 
 function showUnreadCount(count: number): void {

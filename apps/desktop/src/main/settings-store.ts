@@ -7,11 +7,16 @@ import { httpUrl } from './ipc-schemas.js';
 const settingsFile = z.object({
   serverUrl: httpUrl.nullable().catch(null),
   notifications: z.boolean().catch(true),
+  autoUpdate: z.boolean().catch(true),
 });
 
-export const defaultSettings: DesktopSettings = { serverUrl: null, notifications: true };
+export const defaultSettings: DesktopSettings = {
+  serverUrl: null,
+  notifications: true,
+  autoUpdate: true,
+};
 
-/** The server address and the notification switch, remembered in settings.json (not secret). */
+/** The server address, the notification and update switches, remembered in settings.json (not secret). */
 export class SettingsStore {
   readonly #filePath: string;
   #settings: DesktopSettings | null = null;

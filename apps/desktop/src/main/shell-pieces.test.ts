@@ -147,23 +147,33 @@ describe('unread badge', () => {
 });
 
 describe('SettingsStore', () => {
-  it('remembers the server address and the notification switch', async () => {
+  it('remembers the server address, the notification and the update switches', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'parley-settings-'));
     try {
       const file = join(dir, 'settings.json');
       const store = new SettingsStore(file);
-      expect(await store.get()).toEqual({ serverUrl: null, notifications: true });
+      expect(await store.get()).toEqual({
+        serverUrl: null,
+        notifications: true,
+        autoUpdate: true,
+      });
       await store.update({ serverUrl: 'http://LocalHost:3000/some/path' });
       await store.update({ notifications: false });
+      await store.update({ autoUpdate: false });
       expect(await new SettingsStore(file).get()).toEqual({
         serverUrl: 'http://localhost:3000',
         notifications: false,
+        autoUpdate: false,
       });
       await writeFile(
         file,
-        JSON.stringify({ serverUrl: 'javascript:alert(1)', notifications: 'no' }),
+        JSON.stringify({ serverUrl: 'javascript:alert(1)', notifications: 'no', autoUpdate: 1 }),
       );
-      expect(await new SettingsStore(file).get()).toEqual({ serverUrl: null, notifications: true });
+      expect(await new SettingsStore(file).get()).toEqual({
+        serverUrl: null,
+        notifications: true,
+        autoUpdate: true,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

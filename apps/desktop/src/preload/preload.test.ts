@@ -29,6 +29,7 @@ describe('preload bridge', () => {
         'onOpenConversation',
         'openExternal',
         'platform',
+        'setAutoUpdate',
         'setNotifications',
         'setServerUrl',
         'setUnreadCount',
@@ -42,11 +43,13 @@ describe('preload bridge', () => {
     await bridge.storage.getItem('parley.cursor');
     await bridge.setUnreadCount(2);
     await bridge.notify({ conversationId: 'c', title: 't', body: 'b' });
+    await bridge.setAutoUpdate(false);
     expect(invoke.mock.calls).toEqual([
       [invokeChannels.vaultSet, 'parley.cursor', '5'],
       [invokeChannels.vaultGet, 'parley.cursor'],
       [invokeChannels.unreadSet, 2],
       [invokeChannels.notifyMessage, { conversationId: 'c', title: 't', body: 'b' }],
+      [invokeChannels.settingsSetAutoUpdate, false],
     ]);
   });
 

@@ -22,6 +22,8 @@ export function createDesktopBridge(
     setServerUrl: (url) => invoke<DesktopSettings>(invokeChannels.settingsSetServer, String(url)),
     setNotifications: (enabled) =>
       invoke<DesktopSettings>(invokeChannels.settingsSetNotifications, enabled === true),
+    setAutoUpdate: (enabled) =>
+      invoke<DesktopSettings>(invokeChannels.settingsSetAutoUpdate, enabled === true),
     setUnreadCount: (count) => invoke<void>(invokeChannels.unreadSet, Number(count)),
     notify: (notification) =>
       invoke<void>(invokeChannels.notifyMessage, {

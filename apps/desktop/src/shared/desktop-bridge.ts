@@ -4,6 +4,8 @@ export interface DesktopSettings {
   serverUrl: string | null;
   /** Notify about incoming messages while the window is not focused. */
   notifications: boolean;
+  /** Check for a new version at start and daily, download it in the background, offer a restart. */
+  autoUpdate: boolean;
 }
 
 export interface IncomingNotification {
@@ -26,6 +28,7 @@ export interface DesktopBridge {
   getSettings(): Promise<DesktopSettings>;
   setServerUrl(url: string): Promise<DesktopSettings>;
   setNotifications(enabled: boolean): Promise<DesktopSettings>;
+  setAutoUpdate(enabled: boolean): Promise<DesktopSettings>;
   /** Unread total for the taskbar overlay (0 clears it). */
   setUnreadCount(count: number): Promise<void>;
   /** Shown only while the window is unfocused and notifications are on. */

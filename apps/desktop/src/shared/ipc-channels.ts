@@ -9,6 +9,7 @@ export const invokeChannels = {
   settingsGet: 'settings:get',
   settingsSetServer: 'settings:set-server',
   settingsSetNotifications: 'settings:set-notifications',
+  settingsSetAutoUpdate: 'settings:set-auto-update',
   unreadSet: 'unread:set',
   notifyMessage: 'notify:message',
   openExternal: 'shell:open-external',

@@ -5,10 +5,11 @@ import { Dialog } from './Dialog';
 import { DeleteAccountSection } from './settings/DeleteAccountSection';
 import { NotificationsSection } from './settings/NotificationsSection';
 import { SessionsSection } from './settings/SessionsSection';
+import { UpdatesSection } from './settings/UpdatesSection';
 
 /**
  * Settings, the same view in the browser and the desktop app, one section per concern: the account
- * (who, which server, log out), notifications, where the account is signed in, and deleting it.
+ * (who, which server, log out), notifications, updates (desktop only), where the account is signed in, and deleting it.
  * A password change will be a section of its own, beside the account one, once the server offers it.
  */
 export function SettingsDialog(props: { user: User; onClose: () => void }) {
@@ -17,6 +18,7 @@ export function SettingsDialog(props: { user: User; onClose: () => void }) {
       <div class="max-h-[75vh] space-y-5 overflow-y-auto p-4">
         <AccountSection user={props.user} />
         <NotificationsSection />
+        <UpdatesSection />
         <SessionsSection />
         <DeleteAccountSection />
       </div>

@@ -24,6 +24,8 @@ export interface Platform {
   /** Desktop settings; null on the web. */
   settings(): Promise<DesktopSettings | null>;
   setNotifications(enabled: boolean): Promise<void>;
+  /** Automatic updates of the desktop app (nothing on the web: the server serves the current app). */
+  setAutoUpdate(enabled: boolean): Promise<void>;
   setServerUrl(url: string): Promise<void>;
   onOpenConversation(listener: (conversationId: string) => void): () => void;
 }
@@ -69,6 +71,7 @@ export function createWebPlatform(): Platform {
       supported() ? await Notification.requestPermission() : 'unsupported',
     settings: () => Promise.resolve(null),
     setNotifications: () => Promise.resolve(),
+    setAutoUpdate: () => Promise.resolve(),
     setServerUrl: () => Promise.resolve(),
     onOpenConversation: (listener) => {
       openers.add(listener);
@@ -96,6 +99,9 @@ export function createDesktopPlatform(bridge: DesktopBridge): Platform {
     settings: () => bridge.getSettings(),
     setNotifications: async (enabled) => {
       await bridge.setNotifications(enabled);
+    },
+    setAutoUpdate: async (enabled) => {
+      await bridge.setAutoUpdate(enabled);
     },
     setServerUrl: async (url) => {
       await bridge.setServerUrl(url);

@@ -278,6 +278,7 @@ export function fakePlatform(
     requestNotificationPermission: () => Promise.resolve('default'),
     settings: () => Promise.resolve(null),
     setNotifications: () => Promise.resolve(),
+    setAutoUpdate: () => Promise.resolve(),
     setServerUrl: () => Promise.resolve(),
     onOpenConversation: () => () => undefined,
   };
