@@ -163,7 +163,7 @@ function readUrls(raw: string | null, primary: string | null): string[] {
   return urls;
 }
 
-/** Reads the environment variables of API.md ("Configuration"); every one is optional. */
+/** Reads the environment variables of docs/api.md ("Configuration"); every one is optional. */
 export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   // Relative paths are the user's: from the repository root, `npm start` runs this package's script
   // in apps/server, but npm says where it was invoked (INIT_CWD), and ./data means there.
