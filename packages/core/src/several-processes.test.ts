@@ -139,22 +139,24 @@ afterEach(async () => {
   processes = [];
 });
 
+/** One more server process over the database and bus of the current test. */
+async function startProcess(name: string): Promise<Services> {
+  const store: Store = {
+    ...database,
+    notifier: bus.notifierFor(name),
+    presenceLeases: leasesFor(bus, name, leases),
+  };
+  const services = createServices({ store, config, log });
+  processes.push(services);
+  await services.start();
+  return services;
+}
+
 /** Two server processes over one database: `a` and `b`. */
 async function startTwoProcesses(): Promise<{ a: Services; b: Services }> {
   bus = new SharedBus();
   leases = new InMemoryPresenceLeases();
-  const start = async (name: string) => {
-    const store: Store = {
-      ...database,
-      notifier: bus.notifierFor(name),
-      presenceLeases: leasesFor(bus, name, leases),
-    };
-    const services = createServices({ store, config, log });
-    processes.push(services);
-    await services.start();
-    return services;
-  };
-  return { a: await start('a'), b: await start('b') };
+  return { a: await startProcess('a'), b: await startProcess('b') };
 }
 
 async function createUser(): Promise<string> {
@@ -279,17 +281,7 @@ describe('presence across processes', () => {
     a.presence.connected(alice);
     await settle();
     // A process that starts later missed the announcement.
-    const late = createServices({
-      store: {
-        ...database,
-        notifier: bus.notifierFor('late'),
-        presenceLeases: leasesFor(bus, 'late', leases),
-      },
-      config,
-      log,
-    });
-    processes.push(late);
-    await late.start();
+    const late = await startProcess('late');
     expect(late.presence.isOnline(alice)).toBe(false);
     await late.presence.track([alice, bob]);
     expect(late.presence.isOnline(alice)).toBe(true);
@@ -419,17 +411,7 @@ describe('revocations across processes', () => {
     const alice = await createUser();
     const sessionId = await createSession(alice);
     await a.accounts.logout(alice, sessionId);
-    const late = createServices({
-      store: {
-        ...database,
-        notifier: bus.notifierFor('late'),
-        presenceLeases: leasesFor(bus, 'late', leases),
-      },
-      config,
-      log,
-    });
-    processes.push(late);
-    await late.start();
+    const late = await startProcess('late');
     expect(late.authenticator.isRevoked(sessionId)).toBe(true);
   });
 });
