@@ -191,7 +191,7 @@ describe('a third user', () => {
         const conversationId =
           event.type === 'conversation'
             ? event.conversation.id
-            : event.type === 'message'
+            : event.type === 'message' || event.type === 'message-updated'
               ? event.message.conversationId
               : event.conversationId;
         expect(conversationId).toBe(own.id);

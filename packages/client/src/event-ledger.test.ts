@@ -15,6 +15,10 @@ const message = (id: string, senderId: string | null = 'peer'): ChatEvent => ({
     createdAt: 1,
     status: 'sent',
     deliveredAt: null,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    attachment: null,
   } satisfies Message,
 });
 const status = (messageId: string): ChatEvent => ({

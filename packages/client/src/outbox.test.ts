@@ -17,6 +17,10 @@ function ownMessage(
     createdAt: Date.now(),
     status: 'pending',
     deliveredAt: null,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    attachment: null,
     ...fields,
   };
 }

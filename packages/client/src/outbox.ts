@@ -46,11 +46,12 @@ const rank: Record<OutboxEntry['status'], number> = {
   pending: 1,
   sent: 2,
   delivered: 3,
+  read: 4,
   failed: 3,
 };
 
 const isSettled = (entry: OutboxEntry): boolean =>
-  entry.status === 'delivered' || entry.status === 'failed';
+  entry.status === 'delivered' || entry.status === 'read' || entry.status === 'failed';
 
 function parseEntries(value: unknown): OutboxEntry[] {
   if (typeof value !== 'object' || value === null) return [];

@@ -13,6 +13,10 @@ export const toMessage = (record: MessageRecord): Message => ({
   createdAt: record.createdAt,
   status: record.status,
   deliveredAt: record.deliveredAt,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  attachment: null,
 });
 
 export const toPeer = (record: PeerRecord, online: boolean): Peer =>

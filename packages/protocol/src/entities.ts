@@ -30,7 +30,7 @@ export type Peer = {
   deleted: boolean;
 };
 
-export const messageStatuses = ['pending', 'sent', 'delivered', 'failed'] as const;
+export const messageStatuses = ['pending', 'sent', 'delivered', 'read', 'failed'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
 export type Message = {
@@ -46,7 +46,27 @@ export type Message = {
   createdAt: number;
   status: MessageStatus;
   deliveredAt: number | null;
+  /** When the sender last edited the body; null if never. */
+  editedAt: number | null;
+  /** When the sender deleted it for everyone (body is then ""); null if not deleted. */
+  deletedAt: number | null;
+  replyTo: ReplyRef | null;
+  attachment: Attachment | null;
 };
+
+/** The message a reply quotes, as it is now: the excerpt follows edits and is empty once deleted. */
+export type ReplyRef = {
+  id: string;
+  senderName: string;
+  /** The first 100 code points of the original's current body. */
+  excerpt: string;
+  deleted: boolean;
+};
+
+export type Attachment = { fileId: string; name: string; size: number; contentType: string };
+
+export type Settings = { readReceipts: boolean; typingIndicators: boolean };
+export const defaultSettings: Settings = { readReceipts: true, typingIndicators: true };
 
 export type Conversation = {
   id: string;

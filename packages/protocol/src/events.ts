@@ -12,9 +12,20 @@ export type ChatEvent =
       at: number;
     }
   | { type: 'conversation'; conversation: Conversation }
-  | { type: 'peer-deleted'; conversationId: string };
+  | { type: 'peer-deleted'; conversationId: string }
+  /** A message of the conversation was edited or deleted for everyone (the message as it is now). */
+  | { type: 'message-updated'; message: Message }
+  /** To the sender: the recipient has read their messages up to this id. */
+  | { type: 'read'; conversationId: string; upToMessageId: string; at: number };
 
 export type PeerPresence = { userId: string; online: boolean; lastSeenAt: number | null };
 
+export type TypingEvent = {
+  type: 'typing';
+  conversationId: string;
+  userId: string;
+  typing: boolean;
+};
+
 export type PresenceEvent =
-  { type: 'snapshot'; peers: PeerPresence[] } | ({ type: 'presence' } & PeerPresence);
+  { type: 'snapshot'; peers: PeerPresence[] } | ({ type: 'presence' } & PeerPresence) | TypingEvent;

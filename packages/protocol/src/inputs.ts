@@ -54,10 +54,43 @@ export const messageBodySchema = z
     `A message can have at most ${limits.messageMaxCodePoints} characters`,
   );
 
-export const sendMessageInput = z.object({
-  conversationId: id,
-  clientId: z.uuid('Must be a UUID'),
-  body: messageBodySchema,
+/** With an attachment the body may be empty; without one it follows messageBodySchema. */
+const attachmentCaptionSchema = z
+  .string()
+  .refine(hasNoNul, 'A message cannot contain the NUL character (U+0000)')
+  .refine(
+    (body) => codePointLength(body) <= limits.messageMaxCodePoints,
+    `A message can have at most ${limits.messageMaxCodePoints} characters`,
+  );
+
+export const sendMessageInput = z
+  .object({
+    conversationId: id,
+    clientId: z.uuid('Must be a UUID'),
+    body: z.string(),
+    replyToId: id.optional(),
+    fileId: id.optional(),
+  })
+  .superRefine((input, context) => {
+    const bodySchema = input.fileId === undefined ? messageBodySchema : attachmentCaptionSchema;
+    const result = bodySchema.safeParse(input.body);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        context.addIssue({ code: 'custom', message: issue.message, path: ['body'] });
+      }
+    }
+  });
+
+export const editMessageInput = z.object({ messageId: id, body: messageBodySchema });
+export const deleteMessageInput = z.object({ messageId: id });
+export const typingInput = z.object({ conversationId: id, typing: z.boolean() });
+export const updateSettingsInput = z.object({
+  readReceipts: z.boolean().optional(),
+  typingIndicators: z.boolean().optional(),
+});
+export const changePasswordInput = z.object({
+  currentPassword: passwordField,
+  newPassword: z.string().min(1, 'Required'),
 });
 
 export const historyInput = z.object({

@@ -172,7 +172,7 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
     applyPresence(event: PresenceEvent): void {
       if (event.type === 'snapshot') {
         for (const peer of event.peers) setPeerPresence(peer.userId, peer.online, peer.lastSeenAt);
-      } else {
+      } else if (event.type === 'presence') {
         setPeerPresence(event.userId, event.online, event.lastSeenAt);
       }
     },

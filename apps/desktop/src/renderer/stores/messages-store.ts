@@ -39,6 +39,7 @@ const rank: Record<ItemStatus, number> = {
   pending: 1,
   sent: 2,
   delivered: 3,
+  read: 4,
   failed: 4,
 };
 const best = (...statuses: Array<ItemStatus | undefined>): ItemStatus =>

@@ -45,6 +45,10 @@ export function makeMessage(
     createdAt: Date.now(),
     status: 'delivered',
     deliveredAt: null,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    attachment: null,
     ...overrides,
   };
 }
