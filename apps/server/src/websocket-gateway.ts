@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
 import { KeepAlive } from './keep-alive.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /** Close codes the client library understands. */
 export const CLOSE_UNAUTHORIZED = 4001;
@@ -53,6 +54,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const paramsTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
   const anonymousTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
   const keepAlive = new KeepAlive(options.keepAlivePingMs, options.keepAlivePongWaitMs);
+  const writes = new WriteCoalescer();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -76,6 +78,8 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     );
     log.debug({ event: 'ws-connect', ip }, 'WebSocket connected');
     keepAlive.watch(ws);
+    // tRPC answers a call and sends the events it caused in one turn: one write for all of them.
+    writes.coalesceSends(ws, req.socket);
     if (new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams') === '1') {
       const timer = setTimeout(
         () => ws.close(CLOSE_POLICY, 'connection params not sent in time'),
