@@ -11,7 +11,9 @@ type Watched = { heard: boolean; quietSince: number; pingedAt: number | null };
  * One sweep per second over all sockets does the timing: a message only sets a flag. (tRPC's
  * keep-alive, which this replaces, re-arms two timers per socket on every incoming message and
  * answers through its JSON message path; at 10,000 quiet connections that was most of the idle
- * server's CPU.) A peer is pinged 10–11 s after it went quiet and dropped 10–11 s after that.
+ * server's CPU.) With the defaults (`KEEP_ALIVE_PING_MS` 30 s, `KEEP_ALIVE_PONG_WAIT_MS` 10 s) a
+ * peer is pinged 30–31 s after it went quiet and dropped 10–11 s after that; the client library
+ * pings after 25 s itself, so only a client that does not gets pinged here.
  */
 export class KeepAlive {
   private readonly sockets = new Map<WebSocket, Watched>();
