@@ -51,6 +51,7 @@ export class PresenceStream {
     } finally {
       stopChanges();
       stopPeers();
+      waker.dispose();
     }
   }
 }
