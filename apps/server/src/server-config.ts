@@ -69,7 +69,7 @@ export type ServerConfig = {
   unauthenticatedSocketTimeoutMs: number;
   /**
    * WebSocket ping after this much quiet (`KEEP_ALIVE_PING_MS`); a dead peer is found within ping +
-   * pong wait (+ 2 s). Above the client library's own ping (25 s), so its clients are never pinged.
+   * pong wait (+ 4 s). Above the client library's own ping (25 s), so its clients are never pinged.
    * @default 30000
    */
   keepAlivePingMs: number;

@@ -199,9 +199,11 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   });
 
   // A consumer that reads slower than we write must not grow our memory without bound: past the
-  // limit its socket is dropped, and it resumes from its last event id when it reconnects.
+  // limit its socket is dropped, and it resumes from its last event id when it reconnects. A
+  // buffer only grows when written to, so only the connections written to since the last look
+  // are looked at (at 10,000 quiet connections, visiting all of them was 40,000 visits a second).
   const bufferWatch = setInterval(() => {
-    for (const ws of wss.clients) {
+    for (const ws of writes.takeWritten()) {
       if (ws.bufferedAmount > options.maxSocketBufferBytes) {
         log.warn(
           { event: 'ws-slow-consumer', buffered: ws.bufferedAmount },

@@ -100,4 +100,17 @@ describe('WriteCoalescer', () => {
     expect(await closed).toBe(4000);
     expect(received).toEqual(['first', 'second', 'last']);
   });
+
+  it('names the connections written to since it was last asked', async () => {
+    const coalescer = new WriteCoalescer();
+    const first = await connectPair(coalescer);
+    const second = await connectPair(coalescer);
+    expect(coalescer.takeWritten().size).toBe(0);
+    first.server.ws.send('x');
+    first.server.ws.send('y');
+    expect([...coalescer.takeWritten()]).toEqual([first.server.ws]);
+    expect(coalescer.takeWritten().size).toBe(0);
+    second.server.ws.send('z');
+    expect([...coalescer.takeWritten()]).toEqual([second.server.ws]);
+  });
 });

@@ -14,6 +14,7 @@ import type { WebSocket } from 'ws';
  */
 export class WriteCoalescer {
   private readonly corked = new Set<Socket>();
+  private written = new Set<WebSocket>();
   private flushScheduled = false;
   private readonly flush = () => {
     this.flushScheduled = false;
@@ -41,8 +42,19 @@ export class WriteCoalescer {
     const send = ws.send.bind(ws) as (...args: unknown[]) => void;
     ws.send = ((...args: unknown[]) => {
       this.hold(socket);
+      this.written.add(ws);
       send(...args);
     }) as WebSocket['send'];
+  }
+
+  /**
+   * The connections `ws.send` wrote to since the last call: only their send buffers can have
+   * grown, so a watch over buffers need not visit every quiet connection.
+   */
+  takeWritten(): Set<WebSocket> {
+    const written = this.written;
+    this.written = new Set();
+    return written;
   }
 
   /** Sockets held for the end of this turn. */

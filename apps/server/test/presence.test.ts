@@ -161,8 +161,8 @@ describe('presence.changes', () => {
         await watch.next(isPresence(alice.id, true));
         const stalledAt = performance.now();
         proxy.stall();
-        // Pinged within ping + 1 s of quiet, dropped within wait + 1 s of that; presence then
-        // follows within 1 s.
+        // Pinged within ping + one sweep (a fifth of the shorter period) of quiet, dropped within
+        // wait + one sweep of that; presence then follows within 1 s.
         const bound = KEEP_ALIVE_PING_MS + KEEP_ALIVE_PONG_WAIT_MS + 3000;
         await watch.next(isPresence(alice.id, false), bound + 5000);
         const detectedAfter = performance.now() - stalledAt;
