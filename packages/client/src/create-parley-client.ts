@@ -22,7 +22,9 @@ import type { OutboxEntry } from './outbox.js';
 import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
 import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
+import { releaseTwoProcedures } from './release-two-procedures.js';
 import { timeoutLink } from './timeout-link.js';
+import { TypingNotifier } from './typing-notifier.js';
 import { resolveWebSocket } from './websocket.js';
 
 /** The WebSocket close code of an expired or revoked access token (docs/api.md, "WebSocket close codes"). */
@@ -266,7 +268,16 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     return auth.user;
   };
 
+  const releaseTwo = releaseTwoProcedures(api);
+  const typing = new TypingNotifier({
+    send: (conversationId, value) =>
+      session.user()
+        ? releaseTwo.conversations.typing.mutate({ conversationId, typing: value })
+        : Promise.resolve(),
+  });
+
   const signOutLocally = async (): Promise<void> => {
+    typing.reset();
     await stopRealtime(true);
     await session.clear();
   };
@@ -316,10 +327,42 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       return event.type === 'message' && self !== null && event.message.senderId === self.id;
     },
     onPresence: (listener) => presence.add(guard('presence', listener)),
-    send: (conversationId, body) => {
+    send: (conversationId, body, sendOptions) => {
       if (!realtime) throw new Error('Sign in before sending messages.');
-      return realtime.outbox.enqueue(conversationId, body);
+      const entry = realtime.outbox.enqueue(conversationId, body, sendOptions?.replyToId);
+      if (entry.status !== 'failed') typing.sent(conversationId);
+      return entry;
     },
+    messages: {
+      edit: async (messageId, body) => {
+        const message = await releaseTwo.messages.edit.mutate({ messageId, body });
+        realtime?.outbox.updated(message);
+        return message;
+      },
+      delete: async (messageId) => {
+        await releaseTwo.messages.delete.mutate({ messageId });
+      },
+    },
+    account: {
+      settings: () => releaseTwo.account.settings.query(),
+      updateSettings: (change) => releaseTwo.account.updateSettings.mutate(change),
+      changePassword: async (currentPassword, newPassword) => {
+        const auth = await releaseTwo.account.changePassword.mutate({
+          currentPassword,
+          newPassword,
+        });
+        // The old refresh token is used up: only the new tokens keep this session going, also after a restart.
+        session.set(auth);
+        await session.flush();
+        return auth.user;
+      },
+    },
+    conversations: {
+      typing: async (conversationId, value) => {
+        await releaseTwo.conversations.typing.mutate({ conversationId, typing: value });
+      },
+    },
+    typing,
     outbox: () => realtime?.outbox.list() ?? [],
     onOutboxChange: (listener) => outboxChanges.add(guard('outbox', listener)),
     flush: async () => {

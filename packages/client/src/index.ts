@@ -1,5 +1,12 @@
 export { createParleyClient, TOKEN_REJECTED_CLOSE_CODE } from './create-parley-client.js';
-export type { ParleyClient, ParleyClientOptions, ParleyClientStats } from './parley-client.js';
+export type {
+  ParleyClient,
+  ParleyClientOptions,
+  ParleyClientStats,
+  SendOptions,
+} from './parley-client.js';
+export { TypingNotifier, type TypingNotifierOptions } from './typing-notifier.js';
+export { compareMessageIds } from './message-order.js';
 export type { ConnectionState } from './connection-tracker.js';
 export type { OutboxEntry } from './outbox.js';
 export type { EventListener, ReceivedEvent } from './event-listeners.js';
@@ -21,6 +28,10 @@ export type {
   Peer,
   PeerPresence,
   PresenceEvent,
+  ReplyRef,
+  Attachment,
+  Settings,
+  TypingEvent,
   SearchHit,
   SearchPage,
   Session,
