@@ -1,8 +1,10 @@
 import type { ChatEvent } from '@parley/protocol';
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
-import type { OutboxEntry } from '@parley/client';
+import { compareMessageIds, type OutboxEntry } from '@parley/client';
 import type { ChatClient } from '../lib/chat-client';
 import type { Platform } from '../lib/platform';
+import { createAccountSettingsStore } from './account-settings-store';
+import { createComposeStore } from './compose-store';
 import { createConversationsStore } from './conversations-store';
 import { createDraftStore } from './draft-store';
 import { createMessagesStore } from './messages-store';
@@ -22,18 +24,45 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
   const messageSearch = createMessageSearchStore(client);
   const userSearch = createUserSearchStore(client, selfId);
   const notificationPrefs = createNotificationPrefs(platform.storage, userId);
+  const accountSettings = createAccountSettingsStore(client);
+  const compose = createComposeStore();
   const [viewing, setViewing] = createSignal<string | null>(null);
   const [announcement, setAnnouncement] = createSignal('');
+  /** The newest stored message the open conversation's list has on screen (reported by the list). */
+  const [onScreen, setOnScreen] = createSignal<{
+    conversationId: string;
+    messageId: string;
+  } | null>(null);
 
   const visible = (): boolean => document.visibilityState === 'visible';
-  const isViewing = (conversationId: string): boolean => viewing() === conversationId && visible();
+  /** The person can see the conversation: it is open, the page visible, the window focused. */
+  const isViewing = (conversationId: string): boolean =>
+    viewing() === conversationId && visible() && document.hasFocus();
 
+  /** Per conversation: the id markRead was last sent up to, and the newest incoming message not yet marked. */
+  const markedUpTo: Record<string, string> = {};
+  const unmarkedIncoming: Record<string, string> = {};
+
+  /**
+   * Marks read what the person has seen: only while the conversation is open, the page visible and
+   * the window focused, and only up to the newest message that was on screen (the peer's read
+   * receipt means "seen", not "arrived").
+   */
   const markViewedRead = (): void => {
     const id = viewing();
-    if (!id || !visible()) return;
+    const seen = onScreen();
+    if (!id || !isViewing(id) || seen?.conversationId !== id) return;
     const conversation = conversations.get(id);
-    const last = messages.lastMessageId(id) ?? conversation?.lastMessage?.id ?? null;
-    if (conversation && last && conversation.unreadCount > 0) void conversations.markRead(id, last);
+    if (!conversation) return;
+    if (conversation.unreadCount === 0 && unmarkedIncoming[id] === undefined) return;
+    const previous = markedUpTo[id];
+    if (previous !== undefined && !(compareMessageIds(seen.messageId, previous) > 0)) return;
+    markedUpTo[id] = seen.messageId;
+    const pending = unmarkedIncoming[id];
+    if (pending !== undefined && compareMessageIds(pending, seen.messageId) <= 0)
+      delete unmarkedIncoming[id];
+    const newest = messages.lastMessageId(id) ?? conversation.lastMessage?.id ?? null;
+    void conversations.markRead(id, seen.messageId, seen.messageId === newest);
   };
 
   const onEvent = (event: ChatEvent): void => {
@@ -48,8 +77,9 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     if (event.type === 'message' && event.message.senderId !== userId) {
       const { message } = event;
       setAnnouncement(`New message from ${message.senderName}: ${message.body}`);
-      if (isViewing(message.conversationId))
-        void conversations.markRead(message.conversationId, message.id);
+      unmarkedIncoming[message.conversationId] = message.id;
+      // Marked read once the list has shown it (it follows new messages when at the bottom).
+      queueMicrotask(markViewedRead);
       const background = document.visibilityState === 'hidden' || !document.hasFocus();
       if (background && notificationPrefs.prefs.enabled) {
         platform.notify({
@@ -75,12 +105,19 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     client.onConnectionChange((state) => {
       const online = state.kind === 'online';
       if (online && !wasOnline) void conversations.load();
+      if (!online) conversations.clearTyping();
       wasOnline = online;
     }),
   );
 
   createEffect(() => platform.setUnreadCount(conversations.totalUnread()));
-  createEffect(on(viewing, markViewedRead));
+  createEffect(on([viewing, onScreen], markViewedRead));
+  // Leaving a conversation ends our typing indicator there.
+  createEffect(
+    on(viewing, (_current, previous) => {
+      if (previous) client.typing.stopped(previous);
+    }),
+  );
   const onVisibility = (): void => markViewedRead();
   // A draft typed just before closing the window is written then (localStorage is synchronous).
   const onPageHide = (): void => void drafts.flush();
@@ -95,6 +132,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
   });
 
   void conversations.load();
+  void accountSettings.load();
   void drafts.load();
   void notificationPrefs.load();
 
@@ -117,16 +155,48 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     messageSearch,
     userSearch,
     notificationPrefs,
+    accountSettings,
+    compose,
     viewing,
     setViewing,
     markViewedRead,
+    /** The list of the open conversation shows messages up to `messageId` on screen now. */
+    reportOnScreen(conversationId: string, messageId: string): void {
+      const current = onScreen();
+      if (current?.conversationId === conversationId && current.messageId === messageId) return;
+      setOnScreen({ conversationId, messageId });
+    },
     announcement,
     announce: setAnnouncement,
-    send(conversationId: string, body: string): OutboxEntry {
-      const entry = client.send(conversationId, body);
+    send(conversationId: string, body: string, replyToId?: string): OutboxEntry {
+      const entry = client.send(
+        conversationId,
+        body,
+        replyToId === undefined ? undefined : { replyToId },
+      );
       onOutbox(client.outbox());
       askForNotificationsOnce();
       return entry;
+    },
+    /** Edits our message; the list shows the answer at once (the event follows). */
+    async edit(messageId: string, body: string): Promise<void> {
+      messages.applyUpdated(await client.messages.edit(messageId, body));
+    },
+    /** Deletes our message for everyone; the tombstone shows once the server agreed. */
+    async deleteForEveryone(conversationId: string, messageId: string): Promise<void> {
+      await client.messages.delete(messageId);
+      const message = messages.find(conversationId, messageId);
+      if (message && message.deletedAt === null)
+        messages.applyUpdated({ ...message, body: '', deletedAt: Date.now(), attachment: null });
+    },
+    /** Typing indicator of the composer; nothing is sent while the person has turned it off. */
+    typing: {
+      typed(conversationId: string): void {
+        if (accountSettings.state.typingIndicators) client.typing.typed(conversationId);
+      },
+      stopped(conversationId: string): void {
+        client.typing.stopped(conversationId);
+      },
     },
   };
 }
