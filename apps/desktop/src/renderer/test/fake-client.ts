@@ -122,6 +122,7 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     calls.push(['conversations.typing', { conversationId, typing }]);
     return Promise.resolve();
   };
+  const typing = new TypingNotifier({ send: typingCall });
 
   const client: ChatClient = {
     api: {
@@ -253,6 +254,7 @@ export function createFakeClient(options: { user?: User | null } = {}) {
       };
       outbox = [...outbox, entry];
       for (const listener of listeners.outbox) listener(outbox);
+      typing.sent(conversationId); // as the real client: the server ends the indicator
       return entry;
     },
     outbox: () => outbox,
@@ -289,7 +291,7 @@ export function createFakeClient(options: { user?: User | null } = {}) {
       },
     },
     conversations: { typing: typingCall },
-    typing: new TypingNotifier({ send: typingCall }),
+    typing,
     close: () => undefined,
   };
 
