@@ -341,6 +341,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       },
       delete: async (messageId) => {
         await releaseTwo.messages.delete.mutate({ messageId });
+        realtime?.outbox.erase(messageId, Date.now());
       },
     },
     account: {

@@ -335,5 +335,10 @@ describe('Outbox', () => {
     expect(outbox.get(entry.clientId)?.message?.status).toBe('sent');
     // someone else's message with a clientId that happens to match is not ours
     expect(outbox.updated({ ...stored, id: 'other', body: '' })).toBe(false);
+    expect(outbox.erase(stored.id, 9)).toBe(true);
+    expect(outbox.get(entry.clientId)?.body).toBe('');
+    expect(outbox.get(entry.clientId)?.message).toMatchObject({ body: '', deletedAt: 9 });
+    expect(outbox.erase(stored.id, 10)).toBe(false);
+    expect(JSON.stringify(outbox.list())).not.toContain('fixed');
   });
 });

@@ -223,6 +223,19 @@ export class Outbox {
     return true;
   }
 
+  /** Our message `messageId` was deleted for everyone: its entry keeps no trace of the text. */
+  erase(messageId: string, at: number): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.message?.id !== messageId) continue;
+      if (entry.message.deletedAt !== null && entry.body === '') return false;
+      entry.message = { ...entry.message, body: '', deletedAt: at, attachment: null };
+      entry.body = '';
+      this.changed(true);
+      return true;
+    }
+    return false;
+  }
+
   /**
    * The server reports one of our messages as stored (our own `message` event): the same as its answer, which
    * may still be on its way or lost. Returns whether the message is one of this outbox's.

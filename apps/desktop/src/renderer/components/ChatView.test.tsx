@@ -102,6 +102,35 @@ describe('conversation view', () => {
     );
   });
 
+  it('a deleted message leaves no text behind: not in the list preview, not in the announcer', async () => {
+    const { fake, bob } = await openChatWithBob((c) => [mine(c, { id: 'ours', body: 'first' })]);
+    const incoming = makeMessage({ conversationId: bob.id, id: 'secret', body: 'my PIN is 1234' });
+    fake.emit({ type: 'message', message: incoming });
+    expect(screen.getByTestId('announcer').textContent).toContain('my PIN is 1234');
+    fake.emit({
+      type: 'message-updated',
+      message: { ...incoming, body: '', deletedAt: Date.now() },
+    });
+    expect(screen.getByTestId('announcer').textContent).toBe('');
+    expect(document.body.textContent).not.toContain('my PIN is 1234');
+
+    // our own delete, answered by the server before (or without) its event: the preview follows too
+    fake.data.messages[bob.id]!.push(mine(bob.id, { id: 'last', body: 'oops' }));
+    fake.emit({ type: 'message', message: mine(bob.id, { id: 'last', body: 'oops' }) });
+    fireEvent.click(within(row('last')).getByTestId('message-menu-button'));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Delete for everyone' }));
+    fireEvent.click(
+      within(await screen.findByRole('dialog')).getByRole('button', {
+        name: 'Delete for everyone',
+      }),
+    );
+    await waitFor(() => expect(within(row('last')).getByTestId('tombstone')).toBeTruthy());
+    expect(within(screen.getByTestId('conversation-list')).getByTestId('preview').textContent).toBe(
+      'You: This message was deleted',
+    );
+    expect(document.body.textContent).not.toContain('oops');
+  });
+
   it('clicking a quote loads older pages until the original is there, then shows and highlights it', async () => {
     const { fake } = await openChatWithBob(
       (c) =>

@@ -1,4 +1,4 @@
-import type { ChatEvent } from '@parley/protocol';
+import type { ChatEvent, Message } from '@parley/protocol';
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
 import { compareMessageIds, type OutboxEntry } from '@parley/client';
 import type { ChatClient } from '../lib/chat-client';
@@ -65,6 +65,20 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     void conversations.markRead(id, seen.messageId, seen.messageId === newest);
   };
 
+  let announcedMessageId: string | null = null;
+  const announce = (text: string, messageId: string | null = null): void => {
+    announcedMessageId = messageId;
+    setAnnouncement(text);
+  };
+  const forgetAnnounced = (messageId: string): void => {
+    if (announcedMessageId === messageId) announce('');
+  };
+  /** An edit or delete of ours, answered: both the list and the thread show it at once. */
+  const applyOwnUpdate = (message: Message): void => {
+    conversations.applyEvent({ type: 'message-updated', message }, isViewing);
+    messages.applyUpdated(message);
+  };
+
   const onEvent = (event: ChatEvent): void => {
     if (event.type === 'peer-deleted') {
       messages.applyPeerDeleted(
@@ -74,9 +88,12 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     }
     conversations.applyEvent(event, isViewing);
     messages.applyEvent(event);
+    // A deleted message's text must not linger for screen readers either.
+    if (event.type === 'message-updated' && event.message.deletedAt !== null)
+      forgetAnnounced(event.message.id);
     if (event.type === 'message' && event.message.senderId !== userId) {
       const { message } = event;
-      setAnnouncement(`New message from ${message.senderName}: ${message.body}`);
+      announce(`New message from ${message.senderName}: ${message.body}`, message.id);
       unmarkedIncoming[message.conversationId] = message.id;
       // Marked read once the list has shown it (it follows new messages when at the bottom).
       queueMicrotask(markViewedRead);
@@ -167,7 +184,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
       setOnScreen({ conversationId, messageId });
     },
     announcement,
-    announce: setAnnouncement,
+    announce: (text: string): void => announce(text),
     send(conversationId: string, body: string, replyToId?: string): OutboxEntry {
       const entry = client.send(
         conversationId,
@@ -180,14 +197,17 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     },
     /** Edits our message; the list shows the answer at once (the event follows). */
     async edit(messageId: string, body: string): Promise<void> {
-      messages.applyUpdated(await client.messages.edit(messageId, body));
+      applyOwnUpdate(await client.messages.edit(messageId, body));
     },
     /** Deletes our message for everyone; the tombstone shows once the server agreed. */
     async deleteForEveryone(conversationId: string, messageId: string): Promise<void> {
       await client.messages.delete(messageId);
-      const message = messages.find(conversationId, messageId);
-      if (message && message.deletedAt === null)
-        messages.applyUpdated({ ...message, body: '', deletedAt: Date.now(), attachment: null });
+      const message =
+        messages.find(conversationId, messageId) ??
+        conversations.get(conversationId)?.lastMessage ??
+        null;
+      if (message?.id === messageId && message.deletedAt === null)
+        applyOwnUpdate({ ...message, body: '', deletedAt: Date.now(), attachment: null });
     },
     /** Typing indicator of the composer; nothing is sent while the person has turned it off. */
     typing: {
