@@ -223,7 +223,11 @@ export function MessageList(props: {
       actions.push({ label: 'Delete for everyone', danger: true, run: () => setDeleting(item) });
     actions.push({
       label: 'Copy text',
-      run: () => void navigator.clipboard?.writeText(item.body).then(() => chat.announce('Copied')),
+      run: () =>
+        void navigator.clipboard?.writeText(item.body).then(
+          () => chat.announce('Copied'),
+          () => chat.announce('Could not copy: the browser did not allow it'),
+        ),
     });
     return actions;
   };

@@ -202,4 +202,32 @@ describe('message menu', () => {
     );
     expect(quote?.textContent).toBe('bobLunch on Friday?');
   });
+
+  it('copies the text, and says so', async () => {
+    await openChatWithBob((c) => [makeMessage({ conversationId: c, id: 'm1', body: 'copy me' })]);
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', {
+      configurable: true,
+      value: { writeText: (text: string) => (copied.push(text), Promise.resolve()) },
+    });
+    fireEvent.click(menuButton('m1'));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Copy text' }));
+    await waitFor(() => expect(screen.getByTestId('announcer').textContent).toBe('Copied'));
+    expect(copied).toEqual(['copy me']);
+  });
+
+  it('an edit ends when the message is deleted from another device meanwhile', async () => {
+    const { fake, bob } = await openChatWithBob((c) => [
+      mine(c, { id: 'ours', body: 'draft plan', createdAt: Date.now() }),
+    ]);
+    fireEvent.click(menuButton('ours'));
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Edit' }));
+    await screen.findByTestId('editing-banner');
+    fake.emit({
+      type: 'message-updated',
+      message: mine(bob.id, { id: 'ours', body: '', deletedAt: Date.now() }),
+    });
+    await waitFor(() => expect(screen.queryByTestId('editing-banner')).toBeNull());
+    expect(screen.getByLabelText<HTMLTextAreaElement>('Message').value).toBe('');
+  });
 });

@@ -89,8 +89,12 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     conversations.applyEvent(event, isViewing);
     messages.applyEvent(event);
     // A deleted message's text must not linger for screen readers either.
-    if (event.type === 'message-updated' && event.message.deletedAt !== null)
+    if (event.type === 'message-updated' && event.message.deletedAt !== null) {
       forgetAnnounced(event.message.id);
+      // Deleted from another device while being edited here: there is nothing left to edit.
+      const { conversationId, id } = event.message;
+      if (compose.editing(conversationId)?.messageId === id) compose.cancelEdit(conversationId);
+    }
     if (event.type === 'message' && event.message.senderId !== userId) {
       const { message } = event;
       announce(`New message from ${message.senderName}: ${message.body}`, message.id);
