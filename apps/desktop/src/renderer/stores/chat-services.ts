@@ -11,6 +11,8 @@ import { createMessagesStore } from './messages-store';
 import { createNotificationPrefs } from './notification-prefs';
 import { createMessageSearchStore, createUserSearchStore } from './search-store';
 
+const MARK_READ_EVERY_MS = 500;
+
 /**
  * Everything a signed-in user's screen needs, created when they sign in and dropped when they sign
  * out (so nothing of theirs is left in memory for the next user or the back button). One
@@ -48,6 +50,21 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
    * the window focused, and only up to the newest message that was on screen (the peer's read
    * receipt means "seen", not "arrived").
    */
+  let lastMarkAt = 0;
+  let markTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Scrolling through a long conversation marks read at most twice a second, the newest seen last. */
+  const markSoon = (): void => {
+    if (markTimer !== undefined) return;
+    markTimer = setTimeout(
+      () => {
+        markTimer = undefined;
+        markViewedRead();
+      },
+      Math.max(0, lastMarkAt + MARK_READ_EVERY_MS - Date.now()),
+    );
+  };
+  onCleanup(() => clearTimeout(markTimer));
+
   const markViewedRead = (): void => {
     const id = viewing();
     const seen = onScreen();
@@ -58,6 +75,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     const previous = markedUpTo[id];
     if (previous !== undefined && !(compareMessageIds(seen.messageId, previous) > 0)) return;
     markedUpTo[id] = seen.messageId;
+    lastMarkAt = Date.now();
     const pending = unmarkedIncoming[id];
     if (pending !== undefined && compareMessageIds(pending, seen.messageId) <= 0)
       delete unmarkedIncoming[id];
@@ -100,7 +118,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
       announce(`New message from ${message.senderName}: ${message.body}`, message.id);
       unmarkedIncoming[message.conversationId] = message.id;
       // Marked read once the list has shown it (it follows new messages when at the bottom).
-      queueMicrotask(markViewedRead);
+      markSoon();
       const background = document.visibilityState === 'hidden' || !document.hasFocus();
       if (background && notificationPrefs.prefs.enabled) {
         platform.notify({
@@ -132,7 +150,7 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
   );
 
   createEffect(() => platform.setUnreadCount(conversations.totalUnread()));
-  createEffect(on([viewing, onScreen], markViewedRead));
+  createEffect(on([viewing, onScreen], markSoon));
   // Leaving a conversation ends our typing indicator there.
   createEffect(
     on(viewing, (_current, previous) => {
