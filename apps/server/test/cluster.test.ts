@@ -5,7 +5,13 @@ import { errorOf, httpClient, STRONG_PASSWORD, wsClient } from './clients.js';
 import { watchPresence } from './presence-watch.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 import { temporaryDatabase, testDialect } from './start-test-server.js';
-import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
+import {
+  messagesIn,
+  recordEvents,
+  registerUser,
+  type TestUser,
+  type TrackedEvent,
+} from './test-users.js';
 
 // Several processes share one PostgreSQL database (the deployment of "Running several processes"):
 // every rule must hold across them. Each process is the real server in its own child process.
@@ -159,12 +165,12 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', 
     };
     const recorders = [recordEvents(second, bob), recordEvents(second, aliceElsewhere)];
     await Promise.all(recorders.map((recorder) => recorder.started));
-    const updated = (body: string) => (events: Array<{ event: { type: string } }>) =>
+    const updated = (body: string) => (events: TrackedEvent[]) =>
       events.some(
         ({ event }) =>
           event.type === 'message-updated' &&
-          (event as { message: Message }).message.id === message.id &&
-          (event as { message: Message }).message.body === body,
+          event.message.id === message.id &&
+          event.message.body === body,
       );
     try {
       const editedAt = performance.now();
