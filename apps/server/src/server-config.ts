@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublicKeyPem } from '@parley/core';
+import { limits } from '@parley/protocol';
 
 export type ServerConfig = {
   /** @default 3000 (0 picks a free port) */
@@ -47,6 +48,8 @@ export type ServerConfig = {
   requestsPerMinute: number;
   /** @default 50 */
   signupsPerIpPerHour: number;
+  /** How long after sending its sender may edit a message (EDIT_WINDOW_SECONDS). @default 86400 */
+  editWindowSeconds: number;
   /** @default 'info' */
   logLevel: string;
   /** @default `<dataDir>/logs` */
@@ -209,6 +212,13 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     requestsPerMinute: integer(env, 'REQUESTS_PER_MINUTE', 1000, 1, 1_000_000),
     signupsPerIpPerHour: integer(env, 'SIGNUPS_PER_IP_PER_HOUR', 50, 1, 1_000_000),
+    editWindowSeconds: integer(
+      env,
+      'EDIT_WINDOW_SECONDS',
+      limits.editWindowSecondsDefault,
+      0,
+      10 * 365 * 86400,
+    ),
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     logDir: logDir === null ? null : resolve(base, logDir),
     metricsToken: text(env, 'METRICS_TOKEN'),

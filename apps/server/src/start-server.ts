@@ -124,6 +124,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       loginWindowSeconds: config.loginWindowSeconds,
       requestsPerMinute: config.requestsPerMinute,
       signupsPerIpPerHour: config.signupsPerIpPerHour,
+      editWindowSeconds: config.editWindowSeconds,
     },
   });
   await services.start();

@@ -1,3 +1,4 @@
+import { limits } from '@parley/protocol';
 import type { AccessTokenKeys } from './access-token-keys.js';
 
 export type CoreConfig = {
@@ -40,6 +41,10 @@ export type CoreConfig = {
   presenceLeaseMs: number;
   /** How often a process renews its presence leases and sweeps expired ones. @default 5000 */
   presenceHeartbeatMs: number;
+  /** How long after sending its sender may edit a message (EDIT_WINDOW_SECONDS). @default 86400 */
+  editWindowSeconds: number;
+  /** A peer sees `typing: false` after this long without a renewal. @default 6000 */
+  typingExpiryMs: number;
 };
 
 export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
@@ -59,4 +64,6 @@ export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
   redeliveryMaxMs: 60000,
   presenceLeaseMs: 20_000,
   presenceHeartbeatMs: 5_000,
+  editWindowSeconds: limits.editWindowSecondsDefault,
+  typingExpiryMs: limits.typingExpiryMs,
 });

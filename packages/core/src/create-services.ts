@@ -11,14 +11,17 @@ import { LoadGauge } from './load-gauge.js';
 import { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './message-service.js';
+import { PasswordChange } from './password-change.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PresenceStream } from './presence-stream.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { RateLimits } from './rate-limits.js';
 import { RevocationList } from './revocation-list.js';
 import { SearchService } from './search-service.js';
+import { SettingsService } from './settings-service.js';
 import { StorageFailureLog } from './storage-failure-log.js';
 import { TokenService } from './token-service.js';
+import { TypingService } from './typing-service.js';
 import { UserService } from './user-service.js';
 
 export type ServicesDeps = {
@@ -37,6 +40,9 @@ export type Services = {
   processId: string;
   accounts: AccountService;
   accountDeletion: AccountDeletion;
+  passwordChange: PasswordChange;
+  settings: SettingsService;
+  typing: TypingService;
   authenticator: Authenticator;
   revocations: RevocationList;
   rateLimits: RateLimits;
@@ -75,7 +81,9 @@ export function createServices(deps: ServicesDeps): Services {
     leaseMs: config.presenceLeaseMs,
     heartbeatMs: config.presenceHeartbeatMs,
   });
-  const conversations = new ConversationService(store, feed, presence, log);
+  const settings = new SettingsService(store);
+  const conversations = new ConversationService(store, feed, presence, log, settings);
+  const typing = new TypingService(store.notifier, conversations, settings, config.typingExpiryMs);
   const accounts = new AccountService(
     store,
     config,
@@ -98,16 +106,37 @@ export function createServices(deps: ServicesDeps): Services {
       telemetry,
       log,
     ),
+    passwordChange: new PasswordChange(
+      store,
+      accounts,
+      hasher,
+      tokens,
+      rateLimits,
+      revocations,
+      telemetry,
+      log,
+    ),
+    settings,
+    typing,
     authenticator: new Authenticator(tokens, revocations),
     revocations,
     rateLimits,
     users: new UserService(store, presence),
     conversations,
-    messages: new MessageService(store, feed, conversations, telemetry, log, storageFailures),
+    messages: new MessageService(
+      store,
+      feed,
+      conversations,
+      telemetry,
+      log,
+      storageFailures,
+      typing,
+      config.editWindowSeconds * 1000,
+    ),
     search: new SearchService(store, conversations),
     events: new EventStream(store, conversations, config, feed, log, deps.load ?? new LoadGauge()),
     presence,
-    presenceStream: new PresenceStream(store, presence, conversations),
+    presenceStream: new PresenceStream(store, presence, conversations, typing),
     storageFailures,
     async start() {
       await revocations.start();
@@ -116,6 +145,7 @@ export function createServices(deps: ServicesDeps): Services {
     },
     async close() {
       revocations.close();
+      typing.close();
       feed.close();
       const now = Date.now();
       await Promise.all(

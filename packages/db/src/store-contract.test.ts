@@ -50,7 +50,12 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       from: typeof a,
       to: typeof b,
       body: string,
-      extra: { clientId?: string; status?: 'pending' | 'sent'; createdAt?: number } = {},
+      extra: {
+        clientId?: string;
+        status?: 'pending' | 'sent';
+        createdAt?: number;
+        replyToId?: string;
+      } = {},
     ) =>
       store.messages.send({
         conversationId,
@@ -61,6 +66,7 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
         body,
         createdAt: extra.createdAt ?? 10 + clientCounter,
         status: extra.status ?? 'pending',
+        replyToId: extra.replyToId ?? null,
       });
     return { a, b, conversationId, send };
   };
@@ -491,6 +497,204 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       expect(await store.users.anonymizeSentBatch(b.id, 600, 10)).toBe(0);
       const [listed] = await store.conversations.listFor(a.id);
       expect(listed?.peer.deleted).toBe(true);
+    });
+  });
+
+  describe('edits, deletes, replies, receipts (Release 2)', () => {
+    const find = (ownerId: string, word: string) =>
+      store.messages
+        .search({ ownerId, words: [word], conversationId: null, before: null, limit: 20 })
+        .then((hits) => hits.map((hit) => hit.message.id));
+
+    it('edits only the sender’s undeleted message; the index follows; both participants are told', async () => {
+      const { a, b, send } = await newPair();
+      const { message } = await send(a, b, 'original lighthouse words');
+      expect(
+        await store.messages.edit({ messageId: message.id, senderId: b.id, body: 'x', at: 50 }),
+      ).toBeNull();
+      expect(
+        await store.messages.edit({ messageId: 'nonsense', senderId: a.id, body: 'x', at: 50 }),
+      ).toBeNull();
+      const edited = await store.messages.edit({
+        messageId: message.id,
+        senderId: a.id,
+        body: 'revised windmill words',
+        at: 60,
+      });
+      expect(edited?.message).toMatchObject({
+        id: message.id,
+        body: 'revised windmill words',
+        editedAt: 60,
+        deletedAt: null,
+      });
+      expect(edited?.appended).toMatchObject([
+        { userId: a.id, type: 'message-updated', messageId: message.id },
+        { userId: b.id, type: 'message-updated', messageId: message.id },
+      ]);
+      expect(edited?.appended.every((event) => event.payload === null)).toBe(true);
+      expect(await find(b.id, 'windmill')).toEqual([message.id]);
+      expect(await find(b.id, 'lighthouse')).toEqual([]);
+      const [read] = await store.messages.byIds([message.id]);
+      expect(read).toMatchObject({ body: 'revised windmill words', editedAt: 60 });
+    });
+
+    it('deletes for everyone once: body erased from the row and the index, a tombstone stays', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message } = await send(a, b, 'secret quokka plans');
+      expect(await store.messages.delete({ messageId: message.id, senderId: b.id, at: 70 })).toBe(
+        null,
+      );
+      const deleted = await store.messages.delete({
+        messageId: message.id,
+        senderId: a.id,
+        at: 70,
+      });
+      expect(deleted?.message).toMatchObject({ id: message.id, body: '', deletedAt: 70 });
+      expect(deleted?.appended.map((event) => [event.userId, event.type])).toEqual([
+        [a.id, 'message-updated'],
+        [b.id, 'message-updated'],
+      ]);
+      expect(
+        await store.messages.delete({ messageId: message.id, senderId: a.id, at: 71 }),
+      ).toBeNull();
+      expect(
+        await store.messages.edit({ messageId: message.id, senderId: a.id, body: 'back', at: 72 }),
+      ).toBeNull();
+      expect(await find(a.id, 'quokka')).toEqual([]);
+      const history = await store.messages.history(conversationId, null, 10);
+      expect(history.map((m) => [m.id, m.body, m.deletedAt])).toEqual([[message.id, '', 70]]);
+      const [listed] = (await store.conversations.listFor(a.id)).filter(
+        (conversation) => conversation.id === conversationId,
+      );
+      expect(listed?.lastMessage).toMatchObject({ id: message.id, body: '', deletedAt: 70 });
+    });
+
+    it('reads a reply’s original as it is now: its current body, then deleted', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message: original } = await send(a, b, 'first version');
+      const { message: reply } = await send(b, a, 'an answer', { replyToId: original.id });
+      expect(reply.replyTo).toEqual({
+        id: original.id,
+        senderName: a.username,
+        body: 'first version',
+        deleted: false,
+      });
+      await store.messages.edit({
+        messageId: original.id,
+        senderId: a.id,
+        body: 'second version',
+        at: 80,
+      });
+      expect((await store.messages.byIds([reply.id]))[0]?.replyTo?.body).toBe('second version');
+      await store.messages.delete({ messageId: original.id, senderId: a.id, at: 81 });
+      const [, inHistory] = await store.messages.history(conversationId, null, 10);
+      expect(inHistory?.replyTo).toEqual({
+        id: original.id,
+        senderName: a.username,
+        body: '',
+        deleted: true,
+      });
+      const [listed] = (await store.conversations.listFor(b.id)).filter(
+        (conversation) => conversation.id === conversationId,
+      );
+      expect(listed?.lastMessage?.replyTo).toMatchObject({ id: original.id, deleted: true });
+      expect((await store.messages.byIds([original.id]))[0]?.replyTo).toBeNull();
+    });
+
+    it('marks the recipient’s messages read up to an id, delivered too, and tells their sender once', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message: first } = await send(a, b, 'one');
+      const { message: second } = await send(a, b, 'two');
+      const { message: third } = await send(a, b, 'three');
+      const { message: fromB } = await send(b, a, 'mine');
+      await store.messages.markDelivered(b.id, [first.id], 90);
+      const receipt = await store.messages.markRead(b.id, conversationId, second.id, 100);
+      expect(receipt.upToMessageId).toBe(second.id);
+      expect(receipt.appended).toHaveLength(1);
+      expect(receipt.appended[0]).toMatchObject({
+        userId: a.id,
+        type: 'read',
+        conversationId,
+        messageId: null,
+      });
+      expect(JSON.parse(receipt.appended[0]!.payload ?? 'null')).toEqual({
+        upToMessageId: second.id,
+        at: 100,
+      });
+      const after = await store.messages.byIds([first.id, second.id, third.id, fromB.id]);
+      expect(after.map((m) => [m.status, m.deliveredAt])).toEqual([
+        ['read', 90],
+        ['read', 100],
+        ['pending', null],
+        ['pending', null],
+      ]);
+      expect(await store.messages.markRead(b.id, conversationId, second.id, 110)).toEqual({
+        upToMessageId: null,
+        appended: [],
+      });
+      // Read messages leave the offline queue.
+      const waiting = await store.events.undelivered(b.id, null, 10);
+      expect(waiting.map((event) => event.messageId)).toEqual([third.id]);
+    });
+  });
+
+  describe('settings and password history (Release 2)', () => {
+    it('starts with both settings on and changes only those given', async () => {
+      const user = await newUser('settings');
+      expect(await store.users.settings(user.id)).toEqual({
+        readReceipts: true,
+        typingIndicators: true,
+      });
+      expect(await store.users.updateSettings(user.id, { readReceipts: false })).toEqual({
+        readReceipts: false,
+        typingIndicators: true,
+      });
+      expect(await store.users.updateSettings(user.id, {})).toEqual({
+        readReceipts: false,
+        typingIndicators: true,
+      });
+      expect(await store.users.updateSettings(user.id, { typingIndicators: false })).toEqual({
+        readReceipts: false,
+        typingIndicators: false,
+      });
+      expect(await store.users.settings('nobody')).toBeNull();
+      expect(await store.users.updateSettings('nobody', { readReceipts: true })).toBeNull();
+    });
+
+    it('changes the password from the expected hash only, keeps the newest hashes, ends the other sessions', async () => {
+      const user = await newUser('pw');
+      const session = (id: string) => ({
+        id,
+        userId: user.id,
+        refreshTokenHash: `h-${randomUUID()}`,
+        createdAt: 1,
+        userAgent: null,
+        ip: null,
+      });
+      const [kept, other] = [randomUUID(), randomUUID()];
+      await store.sessions.create(session(kept));
+      await store.sessions.create(session(other));
+      const change = (expectedHash: string, newHash: string, at: number) =>
+        store.users.changePassword({
+          userId: user.id,
+          expectedHash,
+          newHash,
+          at,
+          historyDepth: 3,
+          keepSessionId: kept,
+        });
+      expect(await change('wrong', 'h1', 10)).toBeNull();
+      expect(await change('hash', 'h1', 10)).toEqual({ endedSessionIds: [other] });
+      expect((await store.sessions.findById(kept))?.revokedAt).toBeNull();
+      expect((await store.sessions.findById(other))?.revokedAt).toBe(10);
+      expect((await store.users.findById(user.id))?.passwordHash).toBe('h1');
+      for (const [index, next] of ['h2', 'h3', 'h4', 'h5'].entries()) {
+        expect(await change(`h${index + 1}`, next, 20 + index)).toEqual({ endedSessionIds: [] });
+      }
+      expect(await store.users.passwordHistory(user.id, 10)).toEqual(['h4', 'h3', 'h2']);
+      expect(await store.users.passwordHistory(user.id, 2)).toEqual(['h4', 'h3']);
+      await store.users.deleteAccount(user.id, 99);
+      expect(await store.users.passwordHistory(user.id, 10)).toEqual([]);
     });
   });
 

@@ -3,7 +3,14 @@ export type CopiedColumnType = 'text' | 'int8' | 'int4' | 'bool';
 
 export type CopiedTable = {
   name:
-    'users' | 'sessions' | 'conversations' | 'messages' | 'events' | 'read_markers' | 'rate_limits';
+    | 'users'
+    | 'password_history'
+    | 'sessions'
+    | 'conversations'
+    | 'messages'
+    | 'events'
+    | 'read_markers'
+    | 'rate_limits';
   /** Same names in both dialects; PostgreSQL's generated `messages.search` is not copied. */
   columns: ReadonlyArray<readonly [name: string, type: CopiedColumnType]>;
   /** The id column is an identity: insert it as it was (OVERRIDING SYSTEM VALUE). */
@@ -26,6 +33,16 @@ export const copiedTables: readonly CopiedTable[] = [
       ['created_at', 'int8'],
       ['deleted_at', 'int8'],
       ['last_seen_at', 'int8'],
+      ['read_receipts', 'bool'],
+      ['typing_indicators', 'bool'],
+    ],
+  },
+  {
+    name: 'password_history',
+    columns: [
+      ['user_id', 'text'],
+      ['password_hash', 'text'],
+      ['replaced_at', 'int8'],
     ],
   },
   {
@@ -71,6 +88,8 @@ export const copiedTables: readonly CopiedTable[] = [
       ['delivered_at', 'int8'],
       ['deleted_at', 'int8'],
       ['is_anonymized', 'bool'],
+      ['edited_at', 'int8'],
+      ['reply_to_id', 'int8'],
     ],
   },
   {

@@ -30,6 +30,9 @@ export const users = pgTable(
     createdAt: epochMs('created_at').notNull(),
     deletedAt: epochMs('deleted_at'),
     lastSeenAt: epochMs('last_seen_at'),
+    /** Settings (docs/api.md, Release 2): both reciprocal, both on unless turned off. */
+    readReceipts: boolean('read_receipts').notNull().default(true),
+    typingIndicators: boolean('typing_indicators').notNull().default(true),
   },
   (table) => [
     // Deleted accounts release their username for a new, unrelated account.
@@ -112,9 +115,15 @@ export const messages = pgTable(
       .references(() => users.id),
     body: text('body').notNull(),
     createdAt: epochMs('created_at').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'delivered', 'failed'] }).notNull(),
+    status: text('status', {
+      enum: ['pending', 'sent', 'delivered', 'read', 'failed'],
+    }).notNull(),
     deliveredAt: epochMs('delivered_at'),
+    /** Deleted for everyone by its sender: the body is then "" (and so is its search vector). */
     deletedAt: epochMs('deleted_at'),
+    editedAt: epochMs('edited_at'),
+    /** The message this one replies to (same conversation); its excerpt is read at read time. */
+    replyToId: bigint('reply_to_id', { mode: 'number' }),
     isAnonymized: boolean('is_anonymized').notNull().default(false),
     /**
      * What search matches: the participants' ids verbatim as weight-A lexemes (a search is scoped
@@ -153,7 +162,7 @@ export const events = pgTable(
       .references(() => users.id),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     type: text('type', {
-      enum: ['message', 'status', 'conversation', 'peer-deleted'],
+      enum: ['message', 'status', 'conversation', 'peer-deleted', 'message-updated', 'read'],
     }).notNull(),
     messageId: bigint('message_id', { mode: 'number' }),
     conversationId: text('conversation_id'),
@@ -205,4 +214,18 @@ export const presenceLeases = pgTable(
     index('presence_leases_user').on(table.userId),
     index('presence_leases_expires_at').on(table.expiresAt),
   ],
+);
+
+/** Each user's earlier password hashes (the newest few), so a new password cannot repeat them. */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    /** When this hash stopped being the current one. */
+    replacedAt: epochMs('replaced_at').notNull(),
+  },
+  (table) => [index('password_history_user').on(table.userId, table.replacedAt)],
 );

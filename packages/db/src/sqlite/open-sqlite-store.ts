@@ -42,6 +42,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
+  // Freed space is zeroed: an edited or deleted message body does not linger in free cells or
+  // pages of the file (docs/api.md: deleting leaves no trace of the text).
+  client.pragma('secure_delete = ON');
   client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // Room for the hot index pages of a large database, read through the OS page cache directly.
   client.pragma('cache_size = -65536');
@@ -71,7 +74,13 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     users: new SqliteUserRepository(db, appender),
     sessions: new SqliteSessionRepository(db),
     conversations: new SqliteConversationRepository(db, appender),
-    messages: new SqliteMessageRepository(db, appender, batcher),
+    messages: new SqliteMessageRepository(db, appender, batcher, () => {
+      // The log still holds the pages as they were before (and the page that first stored the
+      // text): copy it into the file and empty it, so the erased text is not left in the -wal.
+      // It waits for the checkpointer's connection when that is checkpointing (busy timeout).
+      const [result] = client.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      if (result?.busy) options.onBackgroundError?.('WAL not emptied after an erase (busy)');
+    }),
     events: new SqliteEventRepository(db, client, appender),
     notifier: new InProcessNotifier(),
     presenceLeases: new InMemoryPresenceLeases(),

@@ -19,6 +19,9 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     deletedAt: integer('deleted_at'),
     lastSeenAt: integer('last_seen_at'),
+    /** Settings (docs/api.md, Release 2): both reciprocal, both on unless turned off. */
+    readReceipts: integer('read_receipts', { mode: 'boolean' }).notNull().default(true),
+    typingIndicators: integer('typing_indicators', { mode: 'boolean' }).notNull().default(true),
   },
   (table) => [
     // Deleted accounts release their username for a new, unrelated account.
@@ -97,9 +100,15 @@ export const messages = sqliteTable(
       .references(() => users.id),
     body: text('body').notNull(),
     createdAt: integer('created_at').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'delivered', 'failed'] }).notNull(),
+    status: text('status', {
+      enum: ['pending', 'sent', 'delivered', 'read', 'failed'],
+    }).notNull(),
     deliveredAt: integer('delivered_at'),
+    /** Deleted for everyone by its sender: the body is then "" (erased, also from the index). */
     deletedAt: integer('deleted_at'),
+    editedAt: integer('edited_at'),
+    /** The message this one replies to (same conversation); its excerpt is read at read time. */
+    replyToId: integer('reply_to_id'),
     isAnonymized: integer('is_anonymized', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
@@ -125,7 +134,7 @@ export const events = sqliteTable(
       .references(() => users.id),
     seq: integer('seq').notNull(),
     type: text('type', {
-      enum: ['message', 'status', 'conversation', 'peer-deleted'],
+      enum: ['message', 'status', 'conversation', 'peer-deleted', 'message-updated', 'read'],
     }).notNull(),
     messageId: integer('message_id'),
     conversationId: text('conversation_id'),
@@ -151,4 +160,18 @@ export const readMarkers = sqliteTable(
     lastReadMessageId: integer('last_read_message_id').notNull(),
   },
   (table) => [primaryKey({ columns: [table.conversationId, table.userId] })],
+);
+
+/** Each user's earlier password hashes (the newest few), so a new password cannot repeat them. */
+export const passwordHistory = sqliteTable(
+  'password_history',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    /** When this hash stopped being the current one. */
+    replacedAt: integer('replaced_at').notNull(),
+  },
+  (table) => [index('password_history_user').on(table.userId, table.replacedAt)],
 );
