@@ -22,7 +22,6 @@ import type { OutboxEntry } from './outbox.js';
 import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
 import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
-import { releaseTwoProcedures } from './release-two-procedures.js';
 import { timeoutLink } from './timeout-link.js';
 import { TypingNotifier } from './typing-notifier.js';
 import { resolveWebSocket } from './websocket.js';
@@ -268,11 +267,10 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     return auth.user;
   };
 
-  const releaseTwo = releaseTwoProcedures(api);
   const typing = new TypingNotifier({
     send: (conversationId, value) =>
       session.user()
-        ? releaseTwo.conversations.typing.mutate({ conversationId, typing: value })
+        ? api.conversations.typing.mutate({ conversationId, typing: value })
         : Promise.resolve(),
   });
 
@@ -335,20 +333,20 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     },
     messages: {
       edit: async (messageId, body) => {
-        const message = await releaseTwo.messages.edit.mutate({ messageId, body });
+        const message = await api.messages.edit.mutate({ messageId, body });
         realtime?.outbox.updated(message);
         return message;
       },
       delete: async (messageId) => {
-        await releaseTwo.messages.delete.mutate({ messageId });
+        await api.messages.delete.mutate({ messageId });
         realtime?.outbox.erase(messageId, Date.now());
       },
     },
     account: {
-      settings: () => releaseTwo.account.settings.query(),
-      updateSettings: (change) => releaseTwo.account.updateSettings.mutate(change),
+      settings: () => api.account.settings.query(),
+      updateSettings: (change) => api.account.updateSettings.mutate(change),
       changePassword: async (currentPassword, newPassword) => {
-        const auth = await releaseTwo.account.changePassword.mutate({
+        const auth = await api.account.changePassword.mutate({
           currentPassword,
           newPassword,
         });
@@ -360,7 +358,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     },
     conversations: {
       typing: async (conversationId, value) => {
-        await releaseTwo.conversations.typing.mutate({ conversationId, typing: value });
+        await api.conversations.typing.mutate({ conversationId, typing: value });
       },
     },
     typing,
