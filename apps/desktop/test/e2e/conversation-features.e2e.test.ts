@@ -241,4 +241,30 @@ describe('conversation features end to end', () => {
     expect(box.y + box.height).toBeLessThan(760);
     await screenshots(alice, '22-reply-jump');
   });
+
+  it('changing the password in Settings keeps this window signed in and signs the other one out', async () => {
+    const elsewhere = await (await browser.newContext()).newPage();
+    await logIn(elsewhere, parley.server.url, aliceName, password);
+    await alice.getByRole('button', { name: 'Settings' }).click();
+    await alice.getByRole('button', { name: 'Change password…' }).click();
+    const next = 'Another-Horse-43';
+    await alice.getByLabel('Current password').fill(password);
+    await alice.getByLabel('New password', { exact: true }).fill('weak');
+    expect(await alice.locator('[data-rule="uppercase"]').getAttribute('data-met')).toBe('false');
+    await alice.getByLabel('New password', { exact: true }).fill(next);
+    await alice.getByLabel('New password again').fill(next);
+    await alice.getByRole('button', { name: 'Change password', exact: true }).click();
+    expect(await alice.getByTestId('password-changed').textContent()).toBe(
+      'Password changed; your other devices were signed out.',
+    );
+    await elsewhere.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 10_000 });
+    await elsewhere.context().close();
+
+    // this window carries on: a message still goes through, and survives a reload (new tokens stored)
+    await alice.keyboard.press('Escape');
+    await send(alice, 'still here');
+    await alice.reload();
+    await alice.getByTestId('me').waitFor({ timeout: 10_000 });
+    await bubble(alice, 'still here').waitFor({ timeout: 10_000 });
+  });
 });
