@@ -1,3 +1,5 @@
+import type * as NodeHttp from 'node:http';
+
 /** One HTTP request of the file transfers, whatever the runtime. */
 export interface TransportRequest {
   method: 'GET' | 'POST';
@@ -17,8 +19,10 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-const abortReason = (signal: AbortSignal): unknown =>
-  signal.reason ?? new DOMException('The transfer was aborted.', 'AbortError');
+const abortReason = (signal: AbortSignal): Error =>
+  signal.reason instanceof Error
+    ? signal.reason
+    : new DOMException('The transfer was aborted.', 'AbortError');
 
 const UPLOAD_SLICE_BYTES = 64 * 1024;
 
@@ -84,7 +88,6 @@ const xhrTransport =
       xhr.send(request.body ?? null);
     });
 
-type NodeHttp = typeof import('node:http');
 
 /**
  * Node: http(s).request, the body written in 64 KiB slices, each counted as sent once the socket
@@ -93,7 +96,7 @@ type NodeHttp = typeof import('node:http');
  */
 const nodeTransport: Transport = async (request) => {
   const moduleName = request.url.startsWith('https:') ? 'node:https' : 'node:http';
-  const http = (await import(/* @vite-ignore */ moduleName)) as NodeHttp;
+  const http = (await import(/* @vite-ignore */ moduleName)) as typeof NodeHttp;
   const body =
     request.body instanceof Blob ? new Uint8Array(await request.body.arrayBuffer()) : request.body;
   return new Promise((resolve, reject) => {
@@ -127,7 +130,7 @@ const nodeTransport: Transport = async (request) => {
       res.on('error', fail);
     });
     let settled = false;
-    function fail(error: unknown) {
+    function fail(error: Error) {
       if (settled) return;
       done();
       reject(error);
