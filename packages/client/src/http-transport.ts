@@ -88,7 +88,6 @@ const xhrTransport =
       xhr.send(request.body ?? null);
     });
 
-
 /**
  * Node: http(s).request, the body written in 64 KiB slices, each counted as sent once the socket
  * took it (its write callback), with backpressure. Loaded only when used, so that the browser
