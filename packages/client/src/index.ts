@@ -1,6 +1,14 @@
 export { createParleyClient, TOKEN_REJECTED_CLOSE_CODE } from './create-parley-client.js';
 export type { ParleyClient, ParleyClientOptions, ParleyClientStats } from './parley-client.js';
 export type { ConnectionState } from './connection-tracker.js';
+export type {
+  DownloadedFile,
+  DownloadOptions,
+  ParleyFiles,
+  UploadBody,
+  UploadOptions,
+} from './parley-files.js';
+export { FileTransferError } from './file-transfer-error.js';
 export type { OutboxEntry } from './outbox.js';
 export type { EventListener, ReceivedEvent } from './event-listeners.js';
 export type { ErrorHook, ListenerErrorContext } from './listener-errors.js';
@@ -12,6 +20,7 @@ export { compareEventIds } from './event-ledger.js';
 export type { AppRouter } from '@parley/api';
 export { limits } from '@parley/protocol';
 export type {
+  Attachment,
   AuthResult,
   ChatEvent,
   Conversation,
