@@ -50,6 +50,14 @@ export type ServerConfig = {
   signupsPerIpPerHour: number;
   /** How long after sending its sender may edit a message (EDIT_WINDOW_SECONDS). @default 86400 */
   editWindowSeconds: number;
+  /** Largest upload, `MAX_FILE_BYTES`. @default 10 MiB */
+  maxFileBytes: number;
+  /** Bytes of uploads one user may keep, `MAX_USER_STORAGE_BYTES`. @default 1 GiB */
+  maxUserStorageBytes: number;
+  /** An upload not sent within this time is removed. @default 24 h */
+  unsentUploadTtlMs: number;
+  /** How often unsent uploads past their time are removed (and once at start). @default 1 h */
+  fileCleanupIntervalMs: number;
   /** @default 'info' */
   logLevel: string;
   /** @default `<dataDir>/logs` */
@@ -219,6 +227,10 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
       0,
       10 * 365 * 86400,
     ),
+    maxFileBytes: integer(env, 'MAX_FILE_BYTES', limits.maxFileBytesDefault, 1, 2 ** 40),
+    maxUserStorageBytes: integer(env, 'MAX_USER_STORAGE_BYTES', 2 ** 30, 0, 2 ** 50),
+    unsentUploadTtlMs: 24 * 3600 * 1000,
+    fileCleanupIntervalMs: 3600 * 1000,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     logDir: logDir === null ? null : resolve(base, logDir),
     metricsToken: text(env, 'METRICS_TOKEN'),

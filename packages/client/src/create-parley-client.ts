@@ -20,6 +20,7 @@ import { EventListeners } from './event-listeners.js';
 import { guarded, logListenerError, type ListenerErrorContext } from './listener-errors.js';
 import type { OutboxEntry } from './outbox.js';
 import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
+import { createParleyFiles } from './parley-files.js';
 import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
 import { timeoutLink } from './timeout-link.js';
@@ -282,6 +283,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
 
   return {
     api,
+    files: createParleyFiles({ baseUrl: base, session }),
     user: () => session.user(),
     register: async (username, password) =>
       signIn(await publicApi.auth.register.mutate({ username, password })),

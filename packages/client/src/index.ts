@@ -8,6 +8,14 @@ export type {
 export { TypingNotifier, type TypingNotifierOptions } from './typing-notifier.js';
 export { compareMessageIds } from './message-order.js';
 export type { ConnectionState } from './connection-tracker.js';
+export type {
+  DownloadedFile,
+  DownloadOptions,
+  ParleyFiles,
+  UploadBody,
+  UploadOptions,
+} from './parley-files.js';
+export { FileTransferError } from './file-transfer-error.js';
 export type { OutboxEntry } from './outbox.js';
 export type { EventListener, ReceivedEvent } from './event-listeners.js';
 export type { ErrorHook, ListenerErrorContext } from './listener-errors.js';
@@ -19,6 +27,7 @@ export { compareEventIds } from './event-ledger.js';
 export type { AppRouter } from '@parley/api';
 export { limits } from '@parley/protocol';
 export type {
+  Attachment,
   AuthResult,
   ChatEvent,
   Conversation,

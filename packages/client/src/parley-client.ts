@@ -5,6 +5,7 @@ import type { ConnectionState } from './connection-tracker.js';
 import type { EventListener } from './event-listeners.js';
 import type { ErrorHook } from './listener-errors.js';
 import type { OutboxEntry } from './outbox.js';
+import type { ParleyFiles } from './parley-files.js';
 import type { KeyValueStorage } from './storage.js';
 import type { TypingNotifier } from './typing-notifier.js';
 import type { WebSocketConstructor } from './websocket.js';
@@ -77,6 +78,8 @@ export interface SendOptions {
 export interface ParleyClient {
   /** Every procedure of docs/api.md, typed; HTTP with the access token for queries and mutations, WebSocket for subscriptions. */
   api: TRPCClient<AppRouter>;
+  /** Attachments: `upload` (with progress and cancel) before sending a message with its `fileId`, and `download`. */
+  files: ParleyFiles;
   /** The signed-in user, or null. */
   user(): User | null;
   register(username: string, password: string): Promise<User>;

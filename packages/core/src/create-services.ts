@@ -7,6 +7,7 @@ import type { CoreConfig } from './core-config.js';
 import { ConversationService } from './conversation-service.js';
 import { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventStream } from './event-stream.js';
+import { FileService } from './file-service.js';
 import { LoadGauge } from './load-gauge.js';
 import { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
@@ -33,6 +34,8 @@ export type ServicesDeps = {
   processId?: string;
   /** Whether the event loop is saturated (redelivery waits while it is). @default a LoadGauge */
   load?: Pick<LoadGauge, 'isSaturated'>;
+  /** The clock of file uploads and their cleanup (tests move it forward). @default Date.now */
+  now?: () => number;
 };
 
 export type Services = {
@@ -50,6 +53,7 @@ export type Services = {
   conversations: ConversationService;
   messages: MessageService;
   search: SearchService;
+  files: FileService;
   events: EventStream;
   presence: PresenceTracker;
   presenceStream: PresenceStream;
@@ -94,6 +98,18 @@ export function createServices(deps: ServicesDeps): Services {
     log,
     telemetry,
   );
+  const files = new FileService(
+    store,
+    rateLimits,
+    {
+      maxFileBytes: config.maxFileBytes,
+      maxUserStorageBytes: config.maxUserStorageBytes,
+      unsentUploadTtlMs: config.unsentUploadTtlMs,
+      cleanupIntervalMs: config.fileCleanupIntervalMs,
+    },
+    log,
+    deps.now,
+  );
   return {
     processId,
     accounts,
@@ -134,6 +150,7 @@ export function createServices(deps: ServicesDeps): Services {
       config.editWindowSeconds * 1000,
     ),
     search: new SearchService(store, conversations),
+    files,
     events: new EventStream(store, conversations, config, feed, log, deps.load ?? new LoadGauge()),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations, typing),
@@ -141,12 +158,14 @@ export function createServices(deps: ServicesDeps): Services {
     async start() {
       await revocations.start();
       presence.start();
+      files.start();
       await hasher.warmUp();
     },
     async close() {
       revocations.close();
       typing.close();
       feed.close();
+      await files.close();
       const now = Date.now();
       await Promise.all(
         presence.onlineUsers().map((userId) => store.users.setLastSeen(userId, now)),

@@ -108,3 +108,18 @@ export type NewEvent = {
  * without reading the log back.
  */
 export type AppendedEvent = EventRecord & { message: MessageRecord | null };
+
+export type FileRecord = {
+  id: string;
+  uploaderId: string;
+  /** Sanitized by the caller; never used as a path. */
+  name: string;
+  contentType: string;
+  size: number;
+  /** Hex SHA-256 of the bytes (the blob's key on SQLite). */
+  sha256: string;
+  createdAt: number;
+  /** Set once the file is sent with a message. */
+  messageId: string | null;
+  conversationId: string | null;
+};

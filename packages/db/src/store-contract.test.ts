@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
+import { FileTooLargeError } from './file-too-large-error.js';
 import type { Store } from './store.js';
 import { dialects, type TestDatabase } from './test-dialects.js';
 
@@ -777,6 +778,149 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       expect(await leases.onlineAmong([u1, u2], 0)).toEqual(new Set([u1]));
       await leases.hold('p1', [], 1);
       await leases.release('p1', []);
+    });
+  });
+
+  describe('files', () => {
+    /** Deterministic bytes, delivered in uneven pieces (as a socket would). */
+    const bytesOf = (size: number, seed = 1) => {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+      return bytes;
+    };
+    async function* pieces(bytes: Buffer, pieceSize = 100_000) {
+      for (let offset = 0; offset < bytes.length; offset += pieceSize) {
+        await Promise.resolve();
+        yield bytes.subarray(offset, offset + pieceSize);
+      }
+    }
+    const collect = async (chunks: AsyncIterable<Uint8Array>) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+      return Buffer.concat(parts);
+    };
+    const upload = (
+      uploaderId: string,
+      bytes: Buffer,
+      extra: { createdAt?: number; limitBytes?: number } = {},
+    ) =>
+      store.files.create(
+        {
+          id: randomUUID(),
+          uploaderId,
+          name: 'photo.png',
+          contentType: 'image/png',
+          createdAt: extra.createdAt ?? Date.now(),
+          limitBytes: extra.limitBytes ?? 10 * 1024 * 1024,
+        },
+        pieces(bytes),
+      );
+
+    it('stores streamed bytes and reads them back whole and by range', async () => {
+      const owner = await newUser('f');
+      const bytes = bytesOf(600_000);
+      const created = await upload(owner.id, bytes);
+      expect(created.size).toBe(600_000);
+      expect(created.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      const found = await store.files.findById(created.id);
+      expect(found).toEqual(created);
+      expect((await collect(store.files.read(found!))).equals(bytes)).toBe(true);
+      // Across the 256 KiB boundary of PostgreSQL's chunks, and the last byte alone.
+      const across = { start: 262_100, end: 262_200 };
+      expect(
+        (await collect(store.files.read(found!, across))).equals(bytes.subarray(262_100, 262_201)),
+      ).toBe(true);
+      expect(
+        (await collect(store.files.read(found!, { start: 599_999, end: 599_999 }))).equals(
+          bytes.subarray(599_999),
+        ),
+      ).toBe(true);
+      const empty = await upload(owner.id, Buffer.alloc(0));
+      expect(empty.size).toBe(0);
+      expect((await collect(store.files.read(empty))).length).toBe(0);
+      expect(await store.files.storedBytesOf(owner.id)).toBe(600_000);
+    });
+
+    it('keeps nothing of an upload past its limit or cut off', async () => {
+      const owner = await newUser('f');
+      const before = await store.files.totals();
+      const id = randomUUID();
+      const refused = await refusal(
+        store.files.create(
+          {
+            id,
+            uploaderId: owner.id,
+            name: 'x',
+            contentType: 'text/plain',
+            createdAt: 1,
+            limitBytes: 300_000,
+          },
+          pieces(bytesOf(300_001)),
+        ),
+      );
+      expect(refused).toBeInstanceOf(FileTooLargeError);
+      expect(await store.files.findById(id)).toBeNull();
+      async function* cutOff() {
+        yield await Promise.resolve(bytesOf(270_000));
+        throw new Error('the client went away');
+      }
+      const cutId = randomUUID();
+      expect(
+        await refusal(
+          store.files.create(
+            {
+              id: cutId,
+              uploaderId: owner.id,
+              name: 'x',
+              contentType: 'text/plain',
+              createdAt: 1,
+              limitBytes: 1e7,
+            },
+            cutOff(),
+          ),
+        ),
+      ).toMatchObject({ message: 'the client went away' });
+      expect(await store.files.findById(cutId)).toBeNull();
+      expect(await store.files.totals()).toEqual(before);
+      expect(await store.files.storedBytesOf(owner.id)).toBe(0);
+    });
+
+    it('attaches only the uploader’s unsent file, once; removes per message', async () => {
+      const [owner, other] = [await newUser('f'), await newUser('g')];
+      const file = await upload(owner.id, bytesOf(1000));
+      expect(await store.files.attachToMessage(file.id, other.id, '77', 'conv')).toBe(false);
+      expect(await store.files.attachToMessage(randomUUID(), owner.id, '77', 'conv')).toBe(false);
+      expect(await store.files.attachToMessage(file.id, owner.id, '77', 'conv')).toBe(true);
+      expect(await store.files.attachToMessage(file.id, owner.id, '78', 'conv')).toBe(false);
+      expect(await store.files.findById(file.id)).toMatchObject({
+        messageId: '77',
+        conversationId: 'conv',
+      });
+      // Sent files stay when the uploader's unsent ones go (account deletion).
+      const unsent = await upload(owner.id, bytesOf(2000));
+      expect(await store.files.removeUnsentOf(owner.id)).toBe(1);
+      expect(await store.files.findById(unsent.id)).toBeNull();
+      expect(await store.files.findById(file.id)).not.toBeNull();
+      expect(await store.files.removeForMessage('77')).toBe(1);
+      expect(await store.files.findById(file.id)).toBeNull();
+      expect(await store.files.removeForMessage('77')).toBe(0);
+    });
+
+    it('removes unsent uploads older than a cutoff; identical content outlives one of its files', async () => {
+      const owner = await newUser('f');
+      const bytes = bytesOf(300_000, 5);
+      const old = await upload(owner.id, bytes, { createdAt: 1000 });
+      const recent = await upload(owner.id, bytes, { createdAt: 5000 });
+      const sentOld = await upload(owner.id, bytesOf(10), { createdAt: 1000 });
+      await store.files.attachToMessage(sentOld.id, owner.id, '91', 'conv');
+      const before = await store.files.totals();
+      expect(await store.files.removeUnsentOlderThan(2000)).toBeGreaterThanOrEqual(1);
+      expect(await store.files.findById(old.id)).toBeNull();
+      expect(await store.files.findById(sentOld.id)).not.toBeNull();
+      expect((await collect(store.files.read(recent))).equals(bytes)).toBe(true);
+      const after = await store.files.totals();
+      expect(after.count).toBeLessThanOrEqual(before.count - 1);
+      expect(await store.files.storedBytesOf(owner.id)).toBe(300_010);
     });
   });
 

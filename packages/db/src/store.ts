@@ -3,6 +3,7 @@ import type {
   AppendedEvent,
   ConversationRecord,
   EventRecord,
+  FileRecord,
   MessageRecord,
   NewEvent,
   SessionRecord,
@@ -270,6 +271,57 @@ export interface PresenceLeases {
   sweepExpired(now: number): Promise<string[]>;
 }
 
+/** A byte range of a stored file, both ends included (HTTP's `bytes=start-end`). */
+export type ByteRange = { start: number; end: number };
+
+/**
+ * Uploaded files: their rows, and their bytes wherever every server process of the deployment
+ * can read them (SQLite: a content-addressed folder beside the database; PostgreSQL: the database).
+ * A file is "unsent" until attachToMessage() ties it to a message.
+ */
+export interface FileRepository {
+  /**
+   * Streams `content` into storage and then records the file. Past `limitBytes` it stops reading,
+   * keeps nothing and rejects with FileTooLargeError. When `content` fails (the client went away),
+   * nothing is kept either.
+   */
+  create(
+    file: {
+      id: string;
+      uploaderId: string;
+      name: string;
+      contentType: string;
+      createdAt: number;
+      limitBytes: number;
+    },
+    content: AsyncIterable<Uint8Array>,
+  ): Promise<FileRecord>;
+  findById(id: string): Promise<FileRecord | null>;
+  /** The bytes of a file found by findById(), all of them or `range`, in bounded chunks. */
+  read(file: FileRecord, range?: ByteRange): AsyncIterable<Uint8Array>;
+  /** Bytes of every file the user uploaded (sent or not): what their storage quota counts. */
+  storedBytesOf(userId: string): Promise<number>;
+  /**
+   * Ties the caller's unsent upload to a message; false when `fileId` is unknown, someone else's
+   * or already sent. Runs as one conditional UPDATE, so inside a message's send transaction it is
+   * part of that transaction: see attachSqliteFile() and attachPgFile() for calling it there.
+   */
+  attachToMessage(
+    fileId: string,
+    uploaderId: string,
+    messageId: string,
+    conversationId: string,
+  ): Promise<boolean>;
+  /** Removes the file of a message (deleted for everyone); returns how many files were removed. */
+  removeForMessage(messageId: string): Promise<number>;
+  /** Removes uploads never sent and created before `cutoff`; returns how many. */
+  removeUnsentOlderThan(cutoff: number): Promise<number>;
+  /** Removes the user's unsent uploads (account deletion: what was sent stays with the peers). */
+  removeUnsentOf(userId: string): Promise<number>;
+  /** Every stored file and their bytes together (logical sizes), for /metrics. */
+  totals(): Promise<{ count: number; bytes: number }>;
+}
+
 /** Figures for /metrics and the periodic log line. */
 export type StoreStats = {
   /** Connections the pool may open (1 for SQLite's single connection). */
@@ -296,6 +348,7 @@ export interface Store {
   readonly events: EventRepository;
   readonly notifier: Notifier;
   readonly presenceLeases: PresenceLeases;
+  readonly files: FileRepository;
   createRateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   /** Size in bytes of the database on disk, for the metrics. */
   sizeBytes(): Promise<number>;

@@ -10,7 +10,8 @@ export type CopiedTable = {
     | 'messages'
     | 'events'
     | 'read_markers'
-    | 'rate_limits';
+    | 'rate_limits'
+    | 'files';
   /** Same names in both dialects; PostgreSQL's generated `messages.search` is not copied. */
   columns: ReadonlyArray<readonly [name: string, type: CopiedColumnType]>;
   /** The id column is an identity: insert it as it was (OVERRIDING SYSTEM VALUE). */
@@ -20,7 +21,8 @@ export type CopiedTable = {
 /**
  * Every table with lasting data, in an order that satisfies the foreign keys (users first).
  * Derived rows (PostgreSQL's `user_event_heads`) are rebuilt after the copy; runtime rows
- * (`presence_leases`) are not data.
+ * (`presence_leases`) are not data. The bytes of `files` are not a SQLite table: they are copied
+ * from the files folder into `file_chunks` after the rows (see copyFileBlobs).
  */
 export const copiedTables: readonly CopiedTable[] = [
   {
@@ -118,6 +120,20 @@ export const copiedTables: readonly CopiedTable[] = [
       ['key', 'text'],
       ['points', 'int4'],
       ['expire', 'int8'],
+    ],
+  },
+  {
+    name: 'files',
+    columns: [
+      ['id', 'text'],
+      ['uploader_id', 'text'],
+      ['name', 'text'],
+      ['content_type', 'text'],
+      ['size', 'int8'],
+      ['sha256', 'text'],
+      ['created_at', 'int8'],
+      ['message_id', 'int8'],
+      ['conversation_id', 'text'],
     ],
   },
 ];

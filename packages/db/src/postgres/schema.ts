@@ -15,6 +15,7 @@ import {
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /** The text search configuration of the search migration: `simple`, accents folded. */
 export const searchConfiguration = 'parley_search';
@@ -228,4 +229,48 @@ export const passwordHistory = pgTable(
     replacedAt: epochMs('replaced_at').notNull(),
   },
   (table) => [index('password_history_user').on(table.userId, table.replacedAt)],
+);
+
+/**
+ * Uploaded files. The bytes are rows of `file_chunks` (256 KiB each), so every process that
+ * reaches the database serves them and a read holds one chunk at a time. A row is `complete`
+ * once all its chunks are in; an upload cut off half-way stays incomplete (never served) until
+ * the cleanup of unsent uploads removes it with its chunks. Unsent until `message_id` is set.
+ */
+export const files = pgTable(
+  'files',
+  {
+    id: text('id').primaryKey(),
+    uploaderId: text('uploader_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    messageId: bigint('message_id', { mode: 'number' }),
+    conversationId: text('conversation_id'),
+    complete: boolean('complete').notNull().default(true),
+  },
+  (table) => [
+    index('files_uploader').on(table.uploaderId),
+    index('files_message').on(table.messageId),
+    // The cleanup of uploads never sent.
+    index('files_unsent_created_at')
+      .on(table.createdAt)
+      .where(sql`message_id IS NULL`),
+  ],
+);
+
+export const fileChunks = pgTable(
+  'file_chunks',
+  {
+    fileId: text('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.fileId, table.seq] })],
 );

@@ -175,3 +175,34 @@ export const passwordHistory = sqliteTable(
   },
   (table) => [index('password_history_user').on(table.userId, table.replacedAt)],
 );
+
+/**
+ * Uploaded files. The bytes are a blob named by `sha256` in the files folder beside the database
+ * (identical content is stored once; a blob goes when no row names it any more). Unsent until
+ * `message_id` is set by the send that carries it.
+ */
+export const files = sqliteTable(
+  'files',
+  {
+    id: text('id').primaryKey(),
+    uploaderId: text('uploader_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: integer('created_at').notNull(),
+    messageId: integer('message_id'),
+    conversationId: text('conversation_id'),
+  },
+  (table) => [
+    index('files_uploader').on(table.uploaderId),
+    index('files_message').on(table.messageId),
+    index('files_sha256').on(table.sha256),
+    // The cleanup of uploads never sent.
+    index('files_unsent_created_at')
+      .on(table.createdAt)
+      .where(sql`message_id IS NULL`),
+  ],
+);

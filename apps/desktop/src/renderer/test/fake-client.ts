@@ -124,7 +124,27 @@ export function createFakeClient(options: { user?: User | null } = {}) {
   };
   const typing = new TypingNotifier({ send: typingCall });
 
+  const files = new Map<string, { bytes: Uint8Array; name: string; contentType: string }>();
   const client: ChatClient = {
+    files: {
+      upload: async (body, options) => {
+        calls.push(['files.upload', { name: options.name }]);
+        const bytes = body instanceof Blob ? new Uint8Array(await body.arrayBuffer()) : body;
+        const contentType =
+          options.contentType ??
+          (body instanceof Blob && body.type ? body.type : 'application/octet-stream');
+        const fileId = `file-${files.size + 1}`;
+        files.set(fileId, { bytes, name: options.name, contentType });
+        options.onProgress?.({ loaded: bytes.byteLength, total: bytes.byteLength });
+        return { fileId, name: options.name, size: bytes.byteLength, contentType };
+      },
+      download: (fileId) => {
+        const file = files.get(fileId);
+        if (!file)
+          return Promise.reject(new FakeServerError('No such file.', { code: 'NOT_FOUND' }));
+        return Promise.resolve({ ...file, size: file.bytes.byteLength });
+      },
+    },
     api: {
       auth: {
         sessions: { query: () => Promise.resolve(structuredClone(data.sessions)) },
