@@ -38,7 +38,6 @@ export type {
   PeerPresence,
   PresenceEvent,
   ReplyRef,
-  Attachment,
   Settings,
   TypingEvent,
   SearchHit,
