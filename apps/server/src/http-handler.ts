@@ -7,6 +7,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import sirv from 'sirv';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
+import { createFileRoutes } from './file-routes.js';
 import type { HealthStatus } from './health-check.js';
 import { setSecurityHeaders } from './security-headers.js';
 import { setWebClientCacheHeaders } from './web-client-cache.js';
@@ -71,7 +72,10 @@ function serveJwks(res: ServerResponse, jwks: object | null) {
   json(res, 200, jwks);
 }
 
-/** One listener for every HTTP route: /healthz, /.well-known/jwks.json, /trpc/*, and the web client at /. */
+/**
+ * One listener for every HTTP route: /healthz, /.well-known/jwks.json, /files (uploads, exempt from
+ * the 64 KiB body limit of /trpc), /trpc/*, and the web client at /.
+ */
 export function createHttpHandler(options: HttpHandlerOptions): RequestListener {
   const { services, origins, trustProxy } = options;
   const trpc = createHTTPHandler({
@@ -90,6 +94,11 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') options.onError(error.cause ?? error, path);
     },
+  });
+  const files = createFileRoutes({
+    services,
+    origins,
+    onError: (error, path) => options.onError(error, path),
   });
   const webClient = existsSync(options.webRoot)
     ? sirv(options.webRoot, {
@@ -118,6 +127,7 @@ export function createHttpHandler(options: HttpHandlerOptions): RequestListener 
       return;
     }
     if (options.extraRoutes?.(req, res)) return;
+    if (files(req, res)) return;
 
     if (path === '/trpc' || path.startsWith('/trpc/')) {
       const origin = req.headers.origin;

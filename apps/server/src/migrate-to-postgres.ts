@@ -15,7 +15,8 @@ const usage = `Usage: npm run migrate-to-postgres -- --from <sqlite file> --to <
 
 Copies a Parley SQLite database (DATA_DIR/parley.db) into an empty PostgreSQL database:
 users with their password hashes, sessions, conversations, messages (same ids), event logs
-(same event ids), read markers and rate-limit counters. The PostgreSQL migrations are applied
+(same event ids), read markers, rate-limit counters, and uploaded files (their bytes, from the
+\`files\` folder beside the SQLite file, into the database). The PostgreSQL migrations are applied
 to the target first. A target that already holds Parley data is refused and left as it is.
 
   --from <file>       the SQLite database; relative to where you run the command

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PublicKeyPem } from '@parley/core';
+import { limits } from '@parley/protocol';
 
 export type ServerConfig = {
   /** @default 3000 (0 picks a free port) */
@@ -47,6 +48,16 @@ export type ServerConfig = {
   requestsPerMinute: number;
   /** @default 50 */
   signupsPerIpPerHour: number;
+  /** How long after sending its sender may edit a message (EDIT_WINDOW_SECONDS). @default 86400 */
+  editWindowSeconds: number;
+  /** Largest upload, `MAX_FILE_BYTES`. @default 10 MiB */
+  maxFileBytes: number;
+  /** Bytes of uploads one user may keep, `MAX_USER_STORAGE_BYTES`. @default 1 GiB */
+  maxUserStorageBytes: number;
+  /** An upload not sent within this time is removed. @default 24 h */
+  unsentUploadTtlMs: number;
+  /** How often unsent uploads past their time are removed (and once at start). @default 1 h */
+  fileCleanupIntervalMs: number;
   /** @default 'info' */
   logLevel: string;
   /** @default `<dataDir>/logs` */
@@ -213,6 +224,17 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     loginWindowSeconds: integer(env, 'LOGIN_WINDOW_SECONDS', 900, 1, 86400),
     requestsPerMinute: integer(env, 'REQUESTS_PER_MINUTE', 1000, 1, 1_000_000),
     signupsPerIpPerHour: integer(env, 'SIGNUPS_PER_IP_PER_HOUR', 50, 1, 1_000_000),
+    editWindowSeconds: integer(
+      env,
+      'EDIT_WINDOW_SECONDS',
+      limits.editWindowSecondsDefault,
+      0,
+      10 * 365 * 86400,
+    ),
+    maxFileBytes: integer(env, 'MAX_FILE_BYTES', limits.maxFileBytesDefault, 1, 2 ** 40),
+    maxUserStorageBytes: integer(env, 'MAX_USER_STORAGE_BYTES', 2 ** 30, 0, 2 ** 50),
+    unsentUploadTtlMs: 24 * 3600 * 1000,
+    fileCleanupIntervalMs: 3600 * 1000,
     logLevel: text(env, 'LOG_LEVEL') ?? 'info',
     logDir: logDir === null ? null : resolve(base, logDir),
     metricsToken: text(env, 'METRICS_TOKEN'),

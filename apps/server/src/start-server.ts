@@ -17,7 +17,7 @@ import { AllowedOrigins, defaultOrigins } from './allowed-origins.js';
 import { createHealthCheck } from './health-check.js';
 import { createHttpHandler } from './http-handler.js';
 import { loadJwtSecret } from './jwt-secret.js';
-import { openStore } from './open-store.js';
+import { filesDirOf, openStore } from './open-store.js';
 import { closeLogger, createLogger, logLinesDropped } from './create-logger.js';
 import type { ReadFilesystem } from './observability/disk-check.js';
 import { ErrorAggregator } from './observability/error-aggregator.js';
@@ -38,6 +38,8 @@ export type StartServerOptions = Partial<ServerConfig> & {
   readFilesystem?: ReadFilesystem;
   /** For fault-injection tests only: wraps the opened store before any service uses it. */
   wrapStore?: (store: Store) => Store;
+  /** The clock of uploads and their cleanup (tests move it forward). @default Date.now */
+  now?: () => number;
 };
 
 export type RunningServer = {
@@ -57,7 +59,7 @@ export type RunningServer = {
 
 /** Starts Parley: options override the environment's configuration (tests pass a temp dataDir and port 0). */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { logger, errorTracker, readFilesystem, wrapStore, ...overrides } = options;
+  const { logger, errorTracker, readFilesystem, wrapStore, now, ...overrides } = options;
   const config: ServerConfig = { ...loadServerConfig(), ...overrides };
   // Before anything writes into it (logs, database, secret): the database holds password hashes
   // and messages, so a new data directory is for the server's user only. An existing one keeps
@@ -102,8 +104,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       databaseSizeBytes: () => store.sizeBytes(),
       databaseStats: () => store.stats(),
       logLinesDropped: () => logLinesDropped(log),
+      fileTotals: () => store.files.totals(),
     },
     dataDir: config.dataDir,
+    filesDir: filesDirOf(config),
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     metricsLogIntervalMs: config.metricsLogIntervalMs,
@@ -116,6 +120,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     processId,
     log,
     telemetry: observability.telemetry,
+    ...(now ? { now } : {}),
     config: {
       ...defaultCoreConfig(jwtSecret),
       accessTokenKeys,
@@ -124,6 +129,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       loginWindowSeconds: config.loginWindowSeconds,
       requestsPerMinute: config.requestsPerMinute,
       signupsPerIpPerHour: config.signupsPerIpPerHour,
+      editWindowSeconds: config.editWindowSeconds,
+      maxFileBytes: config.maxFileBytes,
+      maxUserStorageBytes: config.maxUserStorageBytes,
+      unsentUploadTtlMs: config.unsentUploadTtlMs,
+      fileCleanupIntervalMs: config.fileCleanupIntervalMs,
     },
   });
   await services.start();

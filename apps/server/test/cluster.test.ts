@@ -5,7 +5,13 @@ import { errorOf, httpClient, STRONG_PASSWORD, wsClient } from './clients.js';
 import { watchPresence } from './presence-watch.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 import { temporaryDatabase, testDialect } from './start-test-server.js';
-import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
+import {
+  messagesIn,
+  recordEvents,
+  registerUser,
+  type TestUser,
+  type TrackedEvent,
+} from './test-users.js';
 
 // Several processes share one PostgreSQL database (the deployment of "Running several processes"):
 // every rule must hold across them. Each process is the real server in its own child process.
@@ -114,6 +120,89 @@ describe.skipIf(!onPostgres)('two server processes on one PostgreSQL database', 
       const error = await errorOf(httpClient(server, { token: user.accessToken }).auth.me.query());
       expect(error.data?.code).toBe('UNAUTHORIZED');
     }
+  });
+
+  it('typing through one process shows on the other within 1 s, and ends there on a sent message', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const bobSees = watchPresence(second, bob);
+    try {
+      await bobSees.next((event) => event.type === 'snapshot');
+      const typedAt = performance.now();
+      await alice.http.conversations.typing.mutate({ conversationId, typing: true });
+      const shown = await bobSees.next(
+        (event) => event.type === 'typing' && event.typing && event.userId === alice.id,
+        2000,
+      );
+      expect(performance.now() - typedAt).toBeLessThan(1000);
+      expect(shown.event).toEqual({
+        type: 'typing',
+        conversationId,
+        userId: alice.id,
+        typing: true,
+      });
+      await alice.http.messages.send.mutate({ conversationId, clientId: randomUUID(), body: 'hi' });
+      await bobSees.next((event) => event.type === 'typing' && !event.typing, 1000);
+    } finally {
+      await bobSees.stop();
+    }
+  });
+
+  it('an edit and a delete through one process reach both participants on the other within 1 s', async () => {
+    const { alice, bob, conversationId } = await pair();
+    const message = await alice.http.messages.send.mutate({
+      conversationId,
+      clientId: randomUUID(),
+      body: 'before the edit',
+    });
+    const aliceElsewhere = {
+      ...alice,
+      accessToken: (
+        await httpClient(second).auth.login.mutate({
+          username: alice.username,
+          password: STRONG_PASSWORD,
+        })
+      ).accessToken,
+    };
+    const recorders = [recordEvents(second, bob), recordEvents(second, aliceElsewhere)];
+    await Promise.all(recorders.map((recorder) => recorder.started));
+    const updated = (body: string) => (events: TrackedEvent[]) =>
+      events.some(
+        ({ event }) =>
+          event.type === 'message-updated' &&
+          event.message.id === message.id &&
+          event.message.body === body,
+      );
+    try {
+      const editedAt = performance.now();
+      await alice.http.messages.edit.mutate({ messageId: message.id, body: 'after the edit' });
+      for (const recorder of recorders) await recorder.waitFor(updated('after the edit'), 2000);
+      expect(performance.now() - editedAt).toBeLessThan(1000);
+      const deletedAt = performance.now();
+      await alice.http.messages.delete.mutate({ messageId: message.id });
+      for (const recorder of recorders) await recorder.waitFor(updated(''), 2000);
+      expect(performance.now() - deletedAt).toBeLessThan(1000);
+    } finally {
+      await Promise.all(recorders.map((recorder) => recorder.stop()));
+    }
+  });
+
+  it('a password change on one process closes the user’s other sessions’ sockets on the other with 4001', async () => {
+    const user = await registerUser(first, 'changer');
+    const other = await httpClient(second).auth.login.mutate({
+      username: user.username,
+      password: STRONG_PASSWORD,
+    });
+    const socket = wsClient(second, other.accessToken);
+    await socket.client.auth.me.query();
+    const closed = socket.closed();
+    const changedAt = performance.now();
+    await user.http.account.changePassword.mutate({
+      currentPassword: STRONG_PASSWORD,
+      newPassword: 'Harbor-Lantern-7q',
+    });
+    expect(await closed).toBe(4001);
+    expect(performance.now() - changedAt).toBeLessThan(1000);
+    await socket.close();
   });
 
   it('the sixth failed login from one address is refused whichever process receives it', async () => {

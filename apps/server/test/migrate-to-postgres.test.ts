@@ -13,6 +13,7 @@ import {
 import type { ChatEvent, Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpClient, STRONG_PASSWORD } from './clients.js';
+import { bytesOf, fileRequest, uploadFile } from './file-requests.js';
 import { startTestServer, testDialect, type TestServer } from './start-test-server.js';
 import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
 
@@ -71,6 +72,9 @@ describe.skipIf(!baseUrl || testDialect !== 'sqlite')('npm run migrate-to-postgr
   let aliceHead = 0;
   /** The message ids of Alice's last two events on SQLite (statuses of her messages). */
   let aliceLastEventMessages: Array<string | null> = [];
+  /** A file Alice sent Bob on SQLite (1 MiB: four chunks on PostgreSQL). */
+  const photo = bytesOf(1024 * 1024, 42);
+  let photoId = '';
 
   beforeAll(async () => {
     // Accounts and the first message through the API of a SQLite server with a generated secret.
@@ -96,6 +100,17 @@ describe.skipIf(!baseUrl || testDialect !== 'sqlite')('npm run migrate-to-postgr
         clientId: randomUUID(),
         body: 'Meet me in Zanzibar, said the very first message',
       });
+      const uploaded = await uploadFile(sqliteServer, alice.accessToken, photo, {
+        name: 'zanzibar.jpg',
+        contentType: 'image/jpeg',
+      });
+      photoId = (uploaded.json as { fileId: string }).fileId;
+      await sqliteServer.server.store.files.attachToMessage(
+        photoId,
+        alice.id,
+        oldMessage.id,
+        conversationId,
+      );
     } finally {
       await sqliteServer.dispose();
     }
@@ -183,9 +198,19 @@ describe.skipIf(!baseUrl || testDialect !== 'sqlite')('npm run migrate-to-postgr
     expect(rows('users')).toEqual([3, 3]);
     expect(rows('messages')).toEqual([seededMessages + 1, seededMessages + 1]);
     expect(rows('user_event_heads')).toEqual([2, 2]);
+    expect(rows('files')).toEqual([1, 1]);
+    expect(rows('file_chunks')).toEqual([4, 4]);
     expect(copy.stdout).toContain(`New messages on PostgreSQL start at id ${seededMessages + 2}.`);
     expect(copy.stdout).toContain(join(sqliteDataDir, 'jwt-secret'));
     expect(copy.stdout).toContain('leave JWT_SECRET and JWT_SECRET_FILE unset');
+  });
+
+  it('serves the files sent on SQLite from PostgreSQL, identical, to the same people', async () => {
+    const bobNow = await login(bob);
+    const response = await fileRequest(server!, `/files/${photoId}`, { token: bobNow.accessToken });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toBe('image/jpeg');
+    expect(response.body.equals(photo)).toBe(true);
   });
 
   it('lets the moved users log in and page their whole history back to the first message', async () => {

@@ -61,6 +61,7 @@ const baseOptions = (dataDir: string): StartServerOptions => ({
   loginWindowSeconds: 900,
   requestsPerMinute: 1000,
   signupsPerIpPerHour: 1000,
+  editWindowSeconds: 86400,
   webRoot: join(dataDir, 'no-web-client'),
   logger: pino({ level: 'silent' }),
 });

@@ -140,4 +140,56 @@ describe('in a browser', () => {
     expect(second.events[0]).toMatch(/:message$/);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('uploads a Blob with XMLHttpRequest progress, downloads it identical, and cancels an upload', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(defineUntil);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}/`);
+    const result = await page.evaluate(
+      async (suffix) => {
+        const { createParleyClient, memoryStorage } = window.Parley;
+        const a = createParleyClient({ url: location.origin, storage: memoryStorage() });
+        await a.register(`web_files_${suffix}`, 'Tr0ub4dor&3-horse');
+        const bytes = new Uint8Array(2 * 1024 * 1024);
+        for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 31) & 0xff;
+        const progress: number[] = [];
+        const attachment = await a.files.upload(new Blob([bytes], { type: 'image/png' }), {
+          name: 'picture.png',
+          onProgress: ({ loaded }) => progress.push(loaded),
+        });
+        const file = await a.files.download(attachment.fileId);
+        let identical = file.bytes.length === bytes.length;
+        for (let i = 0; identical && i < bytes.length; i += 1)
+          identical = file.bytes[i] === bytes[i];
+        const controller = new AbortController();
+        const cancelled = a.files
+          .upload(bytes, { name: 'cancelled.bin', signal: controller.signal })
+          .then(
+            () => 'uploaded',
+            (error: unknown) => (error as Error).name,
+          );
+        controller.abort();
+        const outcome = {
+          attachment,
+          file: { name: file.name, contentType: file.contentType, identical },
+          progress,
+          cancelled: await cancelled,
+        };
+        a.close();
+        return outcome;
+      },
+      Math.random().toString(36).slice(2, 8),
+    );
+    expect(result.attachment).toMatchObject({
+      name: 'picture.png',
+      contentType: 'image/png',
+      size: 2 * 1024 * 1024,
+    });
+    expect(result.file).toEqual({ name: 'picture.png', contentType: 'image/png', identical: true });
+    expect(result.progress.at(-1)).toBe(2 * 1024 * 1024);
+    expect(result.cancelled).toBe('AbortError');
+    expect(errors).toEqual([]);
+  }, 60_000);
 });

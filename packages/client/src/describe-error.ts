@@ -1,4 +1,5 @@
 import { TRPCClientError } from '@trpc/client';
+import { FileTransferError } from './file-transfer-error.js';
 
 /** What a UI needs to show an error, from any thrown value. */
 export interface ErrorDetails {
@@ -37,6 +38,15 @@ function readFieldErrors(value: unknown): Record<string, string[]> | null {
 
 /** Turns a thrown value (usually a TRPCClientError) into something a UI can show. */
 export function describeError(error: unknown): ErrorDetails {
+  if (error instanceof FileTransferError && error.code !== null) {
+    return {
+      message: error.message,
+      code: error.code,
+      fieldErrors: null,
+      retryAfter: error.details.retryAfter ?? null,
+      httpStatus: error.status,
+    };
+  }
   const data = readData(error);
   const code = typeof data?.code === 'string' ? data.code : null;
   const httpStatus = typeof data?.httpStatus === 'number' ? data.httpStatus : null;

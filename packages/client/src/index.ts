@@ -1,6 +1,21 @@
 export { createParleyClient, TOKEN_REJECTED_CLOSE_CODE } from './create-parley-client.js';
-export type { ParleyClient, ParleyClientOptions, ParleyClientStats } from './parley-client.js';
+export type {
+  ParleyClient,
+  ParleyClientOptions,
+  ParleyClientStats,
+  SendOptions,
+} from './parley-client.js';
+export { TypingNotifier, type TypingNotifierOptions } from './typing-notifier.js';
+export { compareMessageIds } from './message-order.js';
 export type { ConnectionState } from './connection-tracker.js';
+export type {
+  DownloadedFile,
+  DownloadOptions,
+  ParleyFiles,
+  UploadBody,
+  UploadOptions,
+} from './parley-files.js';
+export { FileTransferError } from './file-transfer-error.js';
 export type { OutboxEntry } from './outbox.js';
 export type { EventListener, ReceivedEvent } from './event-listeners.js';
 export type { ErrorHook, ListenerErrorContext } from './listener-errors.js';
@@ -12,6 +27,7 @@ export { compareEventIds } from './event-ledger.js';
 export type { AppRouter } from '@parley/api';
 export { limits } from '@parley/protocol';
 export type {
+  Attachment,
   AuthResult,
   ChatEvent,
   Conversation,
@@ -21,6 +37,9 @@ export type {
   Peer,
   PeerPresence,
   PresenceEvent,
+  ReplyRef,
+  Settings,
+  TypingEvent,
   SearchHit,
   SearchPage,
   Session,

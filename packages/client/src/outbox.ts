@@ -2,6 +2,7 @@ import type { Message, MessageStatus } from '@parley/protocol';
 import { messageBodySchema } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
 import { describeError, isPermanentError } from './describe-error.js';
+import { compareMessageIds } from './message-order.js';
 import { Emitter } from './emitter.js';
 import { PersistedValue } from './persisted-value.js';
 import { randomUUID } from './random-uuid.js';
@@ -20,12 +21,15 @@ export interface OutboxEntry {
   message: Message | null;
   /** Why the message failed for good (validation, not a participant), or the last retry's error while `sending`. */
   error: string | null;
+  /** The message this one replies to (`send(…, { replyToId })`); absent when it is no reply. */
+  replyToId?: string;
 }
 
 export type SendMessage = (input: {
   conversationId: string;
   clientId: string;
   body: string;
+  replyToId?: string;
 }) => Promise<Message>;
 
 export interface OutboxOptions {
@@ -50,6 +54,10 @@ const rank: Record<OutboxEntry['status'], number> = {
   failed: 3,
 };
 
+/** The further along of a message's two statuses. */
+const best = (a: OutboxEntry['status'], b: MessageStatus): MessageStatus =>
+  a !== 'sending' && rank[a] > rank[b] ? a : b;
+
 const isSettled = (entry: OutboxEntry): boolean =>
   entry.status === 'delivered' || entry.status === 'read' || entry.status === 'failed';
 
@@ -65,6 +73,7 @@ function parseEntries(value: unknown): OutboxEntry[] {
       typeof (e as OutboxEntry).conversationId === 'string' &&
       typeof (e as OutboxEntry).body === 'string' &&
       typeof (e as OutboxEntry).status === 'string' &&
+      ['undefined', 'string'].includes(typeof (e as OutboxEntry).replyToId) &&
       (e as OutboxEntry).status in rank,
   );
 }
@@ -140,7 +149,7 @@ export class Outbox {
     this.changes.clear();
   }
 
-  enqueue(conversationId: string, body: string): OutboxEntry {
+  enqueue(conversationId: string, body: string, replyToId?: string): OutboxEntry {
     const parsed = messageBodySchema.safeParse(body);
     const entry: OutboxEntry = {
       clientId: this.createId(),
@@ -150,6 +159,7 @@ export class Outbox {
       status: parsed.success ? 'sending' : 'failed',
       message: null,
       error: parsed.success ? null : (parsed.error.issues[0]?.message ?? 'Invalid message'),
+      ...(replyToId === undefined ? {} : { replyToId }),
     };
     this.entries.set(entry.clientId, entry);
     this.changed(parsed.success);
@@ -181,6 +191,49 @@ export class Outbox {
     if (status !== 'failed') entry.error = null;
     this.changed(true);
     return true;
+  }
+
+  /**
+   * A `read` event: the peer has read our messages of the conversation up to `upToMessageId` (server order).
+   * Returns whether an entry changed.
+   */
+  applyRead(conversationId: string, upToMessageId: string): boolean {
+    let changed = false;
+    for (const entry of this.entries.values()) {
+      const message = entry.message;
+      if (entry.conversationId !== conversationId || message === null) continue;
+      const atOrBefore = compareMessageIds(message.id, upToMessageId) <= 0; // false for ids it cannot order
+      if (!atOrBefore || entry.status === 'failed' || entry.status === 'read') continue;
+      entry.status = 'read';
+      entry.message = { ...message, status: 'read' };
+      entry.error = null;
+      changed = true;
+    }
+    if (changed) this.changed(true);
+    return changed;
+  }
+
+  /** A `message-updated` event (edited or deleted for everyone): the entry shows the message as it is now. */
+  updated(message: Message): boolean {
+    const entry = this.entries.get(message.clientId);
+    if (!entry?.message || entry.message.id !== message.id) return false;
+    entry.message = { ...message, status: best(entry.status, message.status) };
+    entry.body = message.body;
+    this.changed(false);
+    return true;
+  }
+
+  /** Our message `messageId` was deleted for everyone: its entry keeps no trace of the text. */
+  erase(messageId: string, at: number): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.message?.id !== messageId) continue;
+      if (entry.message.deletedAt !== null && entry.body === '') return false;
+      entry.message = { ...entry.message, body: '', deletedAt: at, attachment: null };
+      entry.body = '';
+      this.changed(true);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -240,9 +293,9 @@ export class Outbox {
     );
     if (!next) return;
     this.inFlight.add(conversationId);
-    const { clientId, body } = next;
+    const { clientId, body, replyToId } = next;
     this.options
-      .send({ conversationId, clientId, body })
+      .send({ conversationId, clientId, body, ...(replyToId === undefined ? {} : { replyToId }) })
       .then(
         (message) => this.answered(clientId, message),
         (error: unknown) => this.failed(conversationId, clientId, error),

@@ -18,7 +18,7 @@ export interface TestServer {
 
 /** A real Parley server on a free port with a fresh SQLite file in a temp dir; cheap bcrypt for speed. */
 export async function startTestServer(
-  options: { requestsPerMinute?: number; webRoot?: string } = {},
+  options: { requestsPerMinute?: number; webRoot?: string; maxFileBytes?: number } = {},
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-client-test-'));
   const boot = (port: number) =>
@@ -32,6 +32,7 @@ export async function startTestServer(
       signupsPerIpPerHour: 1_000_000,
       loginMaxFailures: 1000,
       webRoot: options.webRoot ?? join(dataDir, 'no-web-build'),
+      ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
     });
   const first = await boot(0);
   const server: TestServer = {

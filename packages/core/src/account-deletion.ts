@@ -40,6 +40,8 @@ export class AccountDeletion {
     const at = Date.now();
     const deletion = await this.store.users.deleteAccount(userId, at);
     if (!deletion) throw unauthorized();
+    // Files already sent stay: they are part of the peers' history, like the messages.
+    const uploadsRemoved = await this.store.files.removeUnsentOf(userId);
     for (const sessionId of deletion.endedSessionIds) this.revocations.revoke(sessionId, at);
     for (const change of deletion.failed) {
       this.telemetry.messageFailed();
@@ -73,6 +75,7 @@ export class AccountDeletion {
         sessionsEnded: deletion.endedSessionIds.length,
         messagesAnonymized: anonymized,
         messagesFailed: deletion.failed.length,
+        uploadsRemoved,
       },
       'account deleted',
     );

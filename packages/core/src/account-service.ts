@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SessionRecord, Store, UserRecord } from '@parley/db';
-import {
-  failedPasswordRules,
-  passwordRuleMessages,
-  type AuthResult,
-  type PasswordRule,
-  type Session,
-  type User,
-} from '@parley/protocol';
-import { isCommonPassword } from './common-passwords.js';
+import { passwordRuleMessages, type AuthResult, type Session, type User } from '@parley/protocol';
+import { brokenPasswordRules } from './password-policy.js';
 import type { CoreConfig } from './core-config.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
 import { DomainError, unauthorized } from './domain-error.js';
@@ -42,8 +35,7 @@ export class AccountService {
   ) {}
 
   async register(username: string, password: string, meta: ClientMeta): Promise<AuthResult> {
-    const failed: PasswordRule[] = failedPasswordRules(password, username);
-    if (!failed.includes('maxLength') && isCommonPassword(password)) failed.push('common');
+    const failed = brokenPasswordRules(password, username);
     if (failed.length > 0) {
       throw new DomainError('BAD_REQUEST', 'The password does not meet the rules.', {
         fieldErrors: { password: failed.map((rule) => passwordRuleMessages[rule]) },
@@ -220,7 +212,7 @@ export class AccountService {
   }
 
   /** Issued-at is the session's last rotation, so a retried refresh gets an identical access token. */
-  private async authResult(
+  async authResult(
     user: UserRecord,
     session: SessionRecord,
     refreshToken: string,

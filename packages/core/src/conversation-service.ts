@@ -5,6 +5,7 @@ import { DomainError, forbidden } from './domain-error.js';
 import type { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import type { PresenceTracker } from './presence-tracker.js';
+import type { SettingsService } from './settings-service.js';
 import { toMessage, toPeer } from './to-message.js';
 
 export class ConversationService {
@@ -15,6 +16,7 @@ export class ConversationService {
     private readonly feed: LiveEventFeed,
     private readonly presence: PresenceTracker,
     private readonly log: Logger,
+    private readonly settings: SettingsService,
   ) {}
 
   /** Call `presence.track()` on the peer first. */
@@ -88,9 +90,23 @@ export class ConversationService {
     );
   }
 
+  /**
+   * Moves the caller's read marker; with read receipts on for both people, the peer's messages up
+   * to it also turn `read` and the peer gets a `read` event.
+   */
   async markRead(callerId: string, conversationId: string, upToMessageId: string): Promise<number> {
-    await this.peerOf(callerId, conversationId);
-    return this.store.conversations.markRead(callerId, conversationId, upToMessageId);
+    const peerId = await this.peerOf(callerId, conversationId);
+    const unread = await this.store.conversations.markRead(callerId, conversationId, upToMessageId);
+    if (await this.settings.onForBoth(callerId, peerId, 'readReceipts')) {
+      const receipt = await this.store.messages.markRead(
+        callerId,
+        conversationId,
+        upToMessageId,
+        Date.now(),
+      );
+      this.feed.publish(receipt.appended);
+    }
+    return unread;
   }
 
   /** Called when two users first share a conversation (their presence streams gain a peer). */

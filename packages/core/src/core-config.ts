@@ -1,3 +1,4 @@
+import { limits } from '@parley/protocol';
 import type { AccessTokenKeys } from './access-token-keys.js';
 
 export type CoreConfig = {
@@ -40,6 +41,18 @@ export type CoreConfig = {
   presenceLeaseMs: number;
   /** How often a process renews its presence leases and sweeps expired ones. @default 5000 */
   presenceHeartbeatMs: number;
+  /** How long after sending its sender may edit a message (EDIT_WINDOW_SECONDS). @default 86400 */
+  editWindowSeconds: number;
+  /** A peer sees `typing: false` after this long without a renewal. @default 6000 */
+  typingExpiryMs: number;
+  /** Largest upload (MAX_FILE_BYTES). @default 10 MiB */
+  maxFileBytes: number;
+  /** Bytes of uploads one user may keep (MAX_USER_STORAGE_BYTES). @default 1 GiB */
+  maxUserStorageBytes: number;
+  /** An upload not sent within this time is removed. @default 24 h */
+  unsentUploadTtlMs: number;
+  /** How often unsent uploads past their time are removed (and once at start). @default 1 h */
+  fileCleanupIntervalMs: number;
 };
 
 export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
@@ -59,4 +72,10 @@ export const defaultCoreConfig = (jwtSecret: Uint8Array): CoreConfig => ({
   redeliveryMaxMs: 60000,
   presenceLeaseMs: 20_000,
   presenceHeartbeatMs: 5_000,
+  editWindowSeconds: limits.editWindowSecondsDefault,
+  typingExpiryMs: limits.typingExpiryMs,
+  maxFileBytes: limits.maxFileBytesDefault,
+  maxUserStorageBytes: 1024 * 1024 * 1024,
+  unsentUploadTtlMs: 24 * 3600 * 1000,
+  fileCleanupIntervalMs: 3600 * 1000,
 });

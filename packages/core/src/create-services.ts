@@ -7,18 +7,22 @@ import type { CoreConfig } from './core-config.js';
 import { ConversationService } from './conversation-service.js';
 import { noTelemetry, type DeliveryTelemetry } from './delivery-telemetry.js';
 import { EventStream } from './event-stream.js';
+import { FileService } from './file-service.js';
 import { LoadGauge } from './load-gauge.js';
 import { LiveEventFeed } from './live-event-feed.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './message-service.js';
+import { PasswordChange } from './password-change.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PresenceStream } from './presence-stream.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { RateLimits } from './rate-limits.js';
 import { RevocationList } from './revocation-list.js';
 import { SearchService } from './search-service.js';
+import { SettingsService } from './settings-service.js';
 import { StorageFailureLog } from './storage-failure-log.js';
 import { TokenService } from './token-service.js';
+import { TypingService } from './typing-service.js';
 import { UserService } from './user-service.js';
 
 export type ServicesDeps = {
@@ -30,6 +34,8 @@ export type ServicesDeps = {
   processId?: string;
   /** Whether the event loop is saturated (redelivery waits while it is). @default a LoadGauge */
   load?: Pick<LoadGauge, 'isSaturated'>;
+  /** The clock of file uploads and their cleanup (tests move it forward). @default Date.now */
+  now?: () => number;
 };
 
 export type Services = {
@@ -37,6 +43,9 @@ export type Services = {
   processId: string;
   accounts: AccountService;
   accountDeletion: AccountDeletion;
+  passwordChange: PasswordChange;
+  settings: SettingsService;
+  typing: TypingService;
   authenticator: Authenticator;
   revocations: RevocationList;
   rateLimits: RateLimits;
@@ -44,6 +53,7 @@ export type Services = {
   conversations: ConversationService;
   messages: MessageService;
   search: SearchService;
+  files: FileService;
   events: EventStream;
   presence: PresenceTracker;
   presenceStream: PresenceStream;
@@ -75,7 +85,9 @@ export function createServices(deps: ServicesDeps): Services {
     leaseMs: config.presenceLeaseMs,
     heartbeatMs: config.presenceHeartbeatMs,
   });
-  const conversations = new ConversationService(store, feed, presence, log);
+  const settings = new SettingsService(store);
+  const conversations = new ConversationService(store, feed, presence, log, settings);
+  const typing = new TypingService(store.notifier, conversations, settings, config.typingExpiryMs);
   const accounts = new AccountService(
     store,
     config,
@@ -85,6 +97,18 @@ export function createServices(deps: ServicesDeps): Services {
     revocations,
     log,
     telemetry,
+  );
+  const files = new FileService(
+    store,
+    rateLimits,
+    {
+      maxFileBytes: config.maxFileBytes,
+      maxUserStorageBytes: config.maxUserStorageBytes,
+      unsentUploadTtlMs: config.unsentUploadTtlMs,
+      cleanupIntervalMs: config.fileCleanupIntervalMs,
+    },
+    log,
+    deps.now,
   );
   return {
     processId,
@@ -98,25 +122,50 @@ export function createServices(deps: ServicesDeps): Services {
       telemetry,
       log,
     ),
+    passwordChange: new PasswordChange(
+      store,
+      accounts,
+      hasher,
+      tokens,
+      rateLimits,
+      revocations,
+      telemetry,
+      log,
+    ),
+    settings,
+    typing,
     authenticator: new Authenticator(tokens, revocations),
     revocations,
     rateLimits,
     users: new UserService(store, presence),
     conversations,
-    messages: new MessageService(store, feed, conversations, telemetry, log, storageFailures),
+    messages: new MessageService(
+      store,
+      feed,
+      conversations,
+      telemetry,
+      log,
+      storageFailures,
+      typing,
+      config.editWindowSeconds * 1000,
+    ),
     search: new SearchService(store, conversations),
+    files,
     events: new EventStream(store, conversations, config, feed, log, deps.load ?? new LoadGauge()),
     presence,
-    presenceStream: new PresenceStream(store, presence, conversations),
+    presenceStream: new PresenceStream(store, presence, conversations, typing),
     storageFailures,
     async start() {
       await revocations.start();
       presence.start();
+      files.start();
       await hasher.warmUp();
     },
     async close() {
       revocations.close();
+      typing.close();
       feed.close();
+      await files.close();
       const now = Date.now();
       await Promise.all(
         presence.onlineUsers().map((userId) => store.users.setLastSeen(userId, now)),

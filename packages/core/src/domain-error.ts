@@ -18,6 +18,9 @@ export type DomainErrorDetails = {
   passwordRules?: PasswordRule[];
   /** Seconds to wait before trying again. */
   retryAfter?: number;
+  /** Which limit refused an upload (PAYLOAD_TOO_LARGE), and its size in bytes. */
+  limit?: 'file-size' | 'storage-quota';
+  limitBytes?: number;
 };
 
 /** A failure the caller can act on; its message is safe to show as is. */

@@ -262,6 +262,20 @@ export class EventStream {
         return row.conversationId === null
           ? null
           : { type: 'peer-deleted', conversationId: row.conversationId };
+      // Rendered from the message as it is now: a replay of an edit that was later deleted
+      // carries the tombstone, never the text.
+      case 'message-updated':
+        return message ? { type: 'message-updated', message: toMessage(message) } : null;
+      case 'read': {
+        if (row.conversationId === null || row.payload === null) return null;
+        const receipt = JSON.parse(row.payload) as { upToMessageId: string; at: number };
+        return {
+          type: 'read',
+          conversationId: row.conversationId,
+          upToMessageId: receipt.upToMessageId,
+          at: receipt.at,
+        };
+      }
     }
   }
 

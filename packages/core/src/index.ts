@@ -22,3 +22,6 @@ export type { TrackedChatEvent } from './event-stream.js';
 export type { StreamConnection } from './stream-connection.js';
 export type { Logger } from './logger.js';
 export { prehashPassword } from './password-hasher.js';
+export { FileService, toAttachment, type FileServiceConfig, type Upload } from './file-service.js';
+export { INLINE_CONTENT_TYPES, storedContentType } from './file-content-type.js';
+export { sanitizeFileName } from './file-name.js';

@@ -8,6 +8,18 @@ import type { Logger } from './logger.js';
 import type { StorageFailureLog } from './storage-failure-log.js';
 import type { StreamConnection } from './stream-connection.js';
 import { toMessage } from './to-message.js';
+import type { TypingService } from './typing-service.js';
+
+/** Optional parts of a send (docs/api.md, Release 2). */
+export type SendOptions = {
+  /** A message of the same conversation that this one answers. */
+  replyToId?: string | null;
+  /** An upload of the sender's to attach. */
+  fileId?: string | null;
+};
+
+const notYourMessage = (action: 'edit' | 'delete') =>
+  new DomainError('FORBIDDEN', `You can only ${action} messages you sent.`);
 
 export class MessageService {
   constructor(
@@ -17,6 +29,9 @@ export class MessageService {
     private readonly telemetry: DeliveryTelemetry,
     private readonly log: Logger,
     private readonly storageFailures: StorageFailureLog,
+    private readonly typing: TypingService,
+    /** How long after sending a message may be edited (ms). */
+    private readonly editWindowMs: number,
   ) {}
 
   /**
@@ -31,8 +46,28 @@ export class MessageService {
     clientId: string,
     body: string,
     origin: StreamConnection | null = null,
+    options: SendOptions = {},
   ): Promise<Message> {
     const recipientId = await this.conversations.peerOf(senderId, conversationId);
+    if (options.fileId != null) {
+      // Uploads are not stored yet: no id names one of the caller's.
+      throw new DomainError('BAD_REQUEST', 'Not an upload of yours.', {
+        fieldErrors: { fileId: ['Not an upload of yours.'] },
+      });
+    }
+    const replyToId = options.replyToId ?? null;
+    if (replyToId !== null) {
+      const [original] = await this.store.messages.byIds([replyToId]);
+      if (!original || original.conversationId !== conversationId) {
+        throw new DomainError(
+          'BAD_REQUEST',
+          'You can only reply to a message of this conversation.',
+          {
+            fieldErrors: { replyToId: ['Not a message of this conversation.'] },
+          },
+        );
+      }
+    }
     const [sender, recipient] = await Promise.all([
       this.store.users.findById(senderId),
       this.store.users.findById(recipientId),
@@ -54,6 +89,7 @@ export class MessageService {
         body,
         createdAt: Date.now(),
         status: 'pending',
+        replyToId,
       })
       .catch((error: unknown) => {
         if (!isStorageFull(error)) throw error;
@@ -77,7 +113,61 @@ export class MessageService {
       );
       this.feed.publish(result.appended, origin);
     }
+    this.typing.messageSent(senderId, conversationId);
     return toMessage(result.message);
+  }
+
+  /**
+   * Only the sender, within the edit window, and not once deleted. Both participants' sessions
+   * (the sender's other ones too) get `message-updated`.
+   */
+  async edit(
+    callerId: string,
+    messageId: string,
+    body: string,
+    origin: StreamConnection | null = null,
+  ): Promise<Message> {
+    const [message] = await this.store.messages.byIds([messageId]);
+    if (!message || message.senderId !== callerId) throw notYourMessage('edit');
+    if (message.deletedAt !== null) throw deletedMessage();
+    const now = Date.now();
+    if (now - message.createdAt > this.editWindowMs) {
+      throw new DomainError('FORBIDDEN', 'This message is too old to be edited.');
+    }
+    const change = await this.store.messages.edit({ messageId, senderId: callerId, body, at: now });
+    // Deleted between the read and the update.
+    if (!change) throw deletedMessage();
+    this.log.info(
+      { event: 'message-edited', messageId, conversationId: message.conversationId },
+      'message edited',
+    );
+    this.feed.publish(change.appended, origin);
+    return toMessage(change.message);
+  }
+
+  /**
+   * Delete for everyone: only the sender, at any time; the text is erased from the storage and the
+   * message stays as a tombstone. Deleting again changes nothing.
+   */
+  async delete(
+    callerId: string,
+    messageId: string,
+    origin: StreamConnection | null = null,
+  ): Promise<void> {
+    const [message] = await this.store.messages.byIds([messageId]);
+    if (!message || message.senderId !== callerId) throw notYourMessage('delete');
+    if (message.deletedAt !== null) return;
+    const change = await this.store.messages.delete({
+      messageId,
+      senderId: callerId,
+      at: Date.now(),
+    });
+    if (!change) return; // deleted meanwhile by another of the sender's sessions
+    this.log.info(
+      { event: 'message-deleted', messageId, conversationId: message.conversationId },
+      'message deleted for everyone',
+    );
+    this.feed.publish(change.appended, origin);
   }
 
   async history(
@@ -120,3 +210,8 @@ export class MessageService {
     return delivered;
   }
 }
+
+const deletedMessage = () =>
+  new DomainError('BAD_REQUEST', 'This message was deleted; it cannot be edited.', {
+    fieldErrors: { messageId: ['This message was deleted.'] },
+  });

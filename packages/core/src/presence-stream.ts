@@ -2,14 +2,25 @@ import type { Store } from '@parley/db';
 import type { PresenceEvent } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { PresenceTracker } from './presence-tracker.js';
+import type { TypingService } from './typing-service.js';
 import { Waker } from './waker.js';
 
-/** `presence.changes`: a snapshot of every peer, then each peer's transitions as they happen. */
+/**
+ * A typing indicator the viewer still sees this long after its expiry, when no `false` came (the
+ * process that took it is gone): the typist's process normally says `false` at the expiry itself.
+ */
+const TYPING_EXPIRY_GRACE_MS = 500;
+
+/**
+ * `presence.changes`: a snapshot of every peer, then each peer's transitions as they happen, and
+ * their typing changes (shown once per change: a renewal is not a new event).
+ */
 export class PresenceStream {
   constructor(
     private readonly store: Store,
     private readonly presence: PresenceTracker,
     private readonly conversations: ConversationService,
+    private readonly typing: TypingService,
   ) {}
 
   async *stream(userId: string, signal: AbortSignal): AsyncGenerator<PresenceEvent> {
@@ -20,6 +31,25 @@ export class PresenceStream {
       queue.push(event);
       waker.notify();
     };
+    /** Typists shown as typing now: `${conversationId} ${userId}` → their viewer-side expiry. */
+    const typists = new Map<string, NodeJS.Timeout>();
+    const stopTyping = this.typing.subscribe(userId, (event) => {
+      const key = `${event.conversationId} ${event.userId}`;
+      const shown = typists.get(key);
+      if (shown) clearTimeout(shown);
+      if (!event.typing) {
+        typists.delete(key);
+        if (shown) push(event);
+        return;
+      }
+      const expiry = setTimeout(() => {
+        typists.delete(key);
+        push({ ...event, typing: false });
+      }, this.typing.expiryMs + TYPING_EXPIRY_GRACE_MS);
+      expiry.unref();
+      typists.set(key, expiry);
+      if (!shown) push(event);
+    });
     // Listen before reading the peers, so a change during the read is not missed.
     const stopChanges = this.presence.onChange((change) => {
       if (peers.has(change.userId)) push({ type: 'presence', ...change });
@@ -51,6 +81,8 @@ export class PresenceStream {
     } finally {
       stopChanges();
       stopPeers();
+      stopTyping();
+      for (const expiry of typists.values()) clearTimeout(expiry);
       waker.dispose();
     }
   }

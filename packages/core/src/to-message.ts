@@ -1,5 +1,30 @@
-import type { MessageRecord, PeerRecord } from '@parley/db';
-import { DELETED_USER_NAME, type Message, type Peer } from '@parley/protocol';
+import type { MessageRecord, PeerRecord, ReplyRecord } from '@parley/db';
+import {
+  DELETED_USER_NAME,
+  limits,
+  type Message,
+  type Peer,
+  type ReplyRef,
+} from '@parley/protocol';
+
+/** The first `count` code points (never half of a surrogate pair). */
+const firstCodePoints = (text: string, count: number): string => {
+  let end = 0;
+  let seen = 0;
+  for (const character of text) {
+    if (seen === count) break;
+    end += character.length;
+    seen += 1;
+  }
+  return text.slice(0, end);
+};
+
+export const toReplyRef = (record: ReplyRecord): ReplyRef => ({
+  id: record.id,
+  senderName: record.senderName ?? DELETED_USER_NAME,
+  excerpt: record.deleted ? '' : firstCodePoints(record.body, limits.replyExcerptCodePoints),
+  deleted: record.deleted,
+});
 
 export const toMessage = (record: MessageRecord): Message => ({
   id: record.id,
@@ -9,13 +34,15 @@ export const toMessage = (record: MessageRecord): Message => ({
   senderName:
     record.anonymized || record.senderName === null ? DELETED_USER_NAME : record.senderName,
   anonymized: record.anonymized,
-  body: record.body,
+  // A deleted message is a tombstone: its text is gone, whatever a stale record still holds.
+  body: record.deletedAt === null ? record.body : '',
   createdAt: record.createdAt,
   status: record.status,
   deliveredAt: record.deliveredAt,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
+  editedAt: record.editedAt,
+  deletedAt: record.deletedAt,
+  replyTo: record.replyTo ? toReplyRef(record.replyTo) : null,
+  // Attachments are not stored yet (a later change adds the files table).
   attachment: null,
 });
 

@@ -1,6 +1,7 @@
 import type { MessageStatus } from '@parley/protocol';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { ConversationRecord } from './records.js';
+import { parseReplyRef } from './reply-ref.js';
 
 /** A row of conversationQuery (SQLite reads booleans as 0/1). */
 export type ConversationRow = {
@@ -21,13 +22,21 @@ export type ConversationRow = {
   m_created_at: number | null;
   m_status: MessageStatus | null;
   m_delivered_at: number | null;
+  m_edited_at: number | null;
+  m_deleted_at: number | null;
+  m_reply_to: string | null;
   unread: number;
 };
 
 /**
  * One statement for the whole list, in SQL that SQLite and PostgreSQL read alike: peer, last message and unread count per conversation.
+ * `replyRef` builds the last message's reply reference from an id (each dialect its own JSON).
  */
-export const conversationQuery = (userId: string, onlyConversation: string | null) => sql`
+export const conversationQuery = (
+  userId: string,
+  onlyConversation: string | null,
+  replyRef: (replyToId: SQL) => SQL,
+) => sql`
   SELECT c.id, c.created_at, c.last_activity_at,
     p.id AS peer_id, p.username AS peer_username, p.deleted_at AS peer_deleted_at,
     p.last_seen_at AS peer_last_seen_at,
@@ -36,7 +45,8 @@ export const conversationQuery = (userId: string, onlyConversation: string | nul
     CASE WHEN s.deleted_at IS NULL THEN s.username END AS m_sender_name,
     (m.is_anonymized OR s.deleted_at IS NOT NULL) AS m_anonymized,
     m.body AS m_body, m.created_at AS m_created_at, m.status AS m_status,
-    m.delivered_at AS m_delivered_at,
+    m.delivered_at AS m_delivered_at, m.edited_at AS m_edited_at, m.deleted_at AS m_deleted_at,
+    ${replyRef(sql`m.reply_to_id`)} AS m_reply_to,
     (SELECT count(*) FROM messages u
       WHERE u.conversation_id = c.id AND u.recipient_id = ${userId}
         AND u.id > coalesce((SELECT r.last_read_message_id FROM read_markers r
@@ -76,5 +86,8 @@ export const toConversationRecord = (row: ConversationRow): ConversationRecord =
           createdAt: row.m_created_at ?? 0,
           status: row.m_status ?? 'pending',
           deliveredAt: row.m_delivered_at,
+          editedAt: row.m_edited_at,
+          deletedAt: row.m_deleted_at,
+          replyTo: parseReplyRef(row.m_reply_to),
         },
 });

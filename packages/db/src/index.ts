@@ -4,12 +4,14 @@ export { InMemoryPresenceLeases } from './in-memory-presence-leases.js';
 export { InProcessNotifier } from './in-process-notifier.js';
 export {
   openSqliteStore,
+  sqliteFilesDir,
   sqliteMigrationsFolder,
   type SqliteStoreOptions,
 } from './sqlite/open-sqlite-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-postgres-store.js';
 export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';
 export { isStorageFull } from './storage-full.js';
+export { FileTooLargeError } from './file-too-large-error.js';
 export {
   copySqliteToPostgres,
   CopyCountMismatchError,

@@ -10,6 +10,8 @@ export type UserRecord = {
   lastSeenAt: number | null;
 };
 
+export type SettingsRecord = { readReceipts: boolean; typingIndicators: boolean };
+
 export type SessionRecord = {
   id: string;
   userId: string;
@@ -37,6 +39,21 @@ export type MessageRecord = {
   createdAt: number;
   status: MessageStatus;
   deliveredAt: number | null;
+  editedAt: number | null;
+  /** Deleted for everyone: `body` is then "". */
+  deletedAt: number | null;
+  /** The message this one replies to, as it is now (read at read time: follows edits, deletes). */
+  replyTo: ReplyRecord | null;
+};
+
+/** The original of a reply, read with the reply. */
+export type ReplyRecord = {
+  id: string;
+  /** The original sender's username, or null once their account is deleted. */
+  senderName: string | null;
+  /** Its current body ("" once deleted for everyone). */
+  body: string;
+  deleted: boolean;
 };
 
 export type PeerRecord = {
@@ -55,7 +72,15 @@ export type ConversationRecord = {
   unreadCount: number;
 };
 
-export type EventType = 'message' | 'status' | 'conversation' | 'peer-deleted';
+export type EventType =
+  | 'message'
+  | 'status'
+  | 'conversation'
+  | 'peer-deleted'
+  /** A message was edited or deleted for everyone: rendered from its current row. */
+  | 'message-updated'
+  /** To a sender: the recipient read up to a message (payload: `{ upToMessageId, at }`). */
+  | 'read';
 
 export type EventRecord = {
   userId: string;
@@ -83,3 +108,18 @@ export type NewEvent = {
  * without reading the log back.
  */
 export type AppendedEvent = EventRecord & { message: MessageRecord | null };
+
+export type FileRecord = {
+  id: string;
+  uploaderId: string;
+  /** Sanitized by the caller; never used as a path. */
+  name: string;
+  contentType: string;
+  size: number;
+  /** Hex SHA-256 of the bytes (the blob's key on SQLite). */
+  sha256: string;
+  createdAt: number;
+  /** Set once the file is sent with a message. */
+  messageId: string | null;
+  conversationId: string | null;
+};

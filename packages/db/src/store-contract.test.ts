@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
+import { FileTooLargeError } from './file-too-large-error.js';
 import type { Store } from './store.js';
 import { dialects, type TestDatabase } from './test-dialects.js';
 
@@ -50,7 +51,12 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       from: typeof a,
       to: typeof b,
       body: string,
-      extra: { clientId?: string; status?: 'pending' | 'sent'; createdAt?: number } = {},
+      extra: {
+        clientId?: string;
+        status?: 'pending' | 'sent';
+        createdAt?: number;
+        replyToId?: string;
+      } = {},
     ) =>
       store.messages.send({
         conversationId,
@@ -61,6 +67,7 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
         body,
         createdAt: extra.createdAt ?? 10 + clientCounter,
         status: extra.status ?? 'pending',
+        replyToId: extra.replyToId ?? null,
       });
     return { a, b, conversationId, send };
   };
@@ -494,6 +501,204 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
     });
   });
 
+  describe('edits, deletes, replies, receipts (Release 2)', () => {
+    const find = (ownerId: string, word: string) =>
+      store.messages
+        .search({ ownerId, words: [word], conversationId: null, before: null, limit: 20 })
+        .then((hits) => hits.map((hit) => hit.message.id));
+
+    it('edits only the sender’s undeleted message; the index follows; both participants are told', async () => {
+      const { a, b, send } = await newPair();
+      const { message } = await send(a, b, 'original lighthouse words');
+      expect(
+        await store.messages.edit({ messageId: message.id, senderId: b.id, body: 'x', at: 50 }),
+      ).toBeNull();
+      expect(
+        await store.messages.edit({ messageId: 'nonsense', senderId: a.id, body: 'x', at: 50 }),
+      ).toBeNull();
+      const edited = await store.messages.edit({
+        messageId: message.id,
+        senderId: a.id,
+        body: 'revised windmill words',
+        at: 60,
+      });
+      expect(edited?.message).toMatchObject({
+        id: message.id,
+        body: 'revised windmill words',
+        editedAt: 60,
+        deletedAt: null,
+      });
+      expect(edited?.appended).toMatchObject([
+        { userId: a.id, type: 'message-updated', messageId: message.id },
+        { userId: b.id, type: 'message-updated', messageId: message.id },
+      ]);
+      expect(edited?.appended.every((event) => event.payload === null)).toBe(true);
+      expect(await find(b.id, 'windmill')).toEqual([message.id]);
+      expect(await find(b.id, 'lighthouse')).toEqual([]);
+      const [read] = await store.messages.byIds([message.id]);
+      expect(read).toMatchObject({ body: 'revised windmill words', editedAt: 60 });
+    });
+
+    it('deletes for everyone once: body erased from the row and the index, a tombstone stays', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message } = await send(a, b, 'secret quokka plans');
+      expect(await store.messages.delete({ messageId: message.id, senderId: b.id, at: 70 })).toBe(
+        null,
+      );
+      const deleted = await store.messages.delete({
+        messageId: message.id,
+        senderId: a.id,
+        at: 70,
+      });
+      expect(deleted?.message).toMatchObject({ id: message.id, body: '', deletedAt: 70 });
+      expect(deleted?.appended.map((event) => [event.userId, event.type])).toEqual([
+        [a.id, 'message-updated'],
+        [b.id, 'message-updated'],
+      ]);
+      expect(
+        await store.messages.delete({ messageId: message.id, senderId: a.id, at: 71 }),
+      ).toBeNull();
+      expect(
+        await store.messages.edit({ messageId: message.id, senderId: a.id, body: 'back', at: 72 }),
+      ).toBeNull();
+      expect(await find(a.id, 'quokka')).toEqual([]);
+      const history = await store.messages.history(conversationId, null, 10);
+      expect(history.map((m) => [m.id, m.body, m.deletedAt])).toEqual([[message.id, '', 70]]);
+      const [listed] = (await store.conversations.listFor(a.id)).filter(
+        (conversation) => conversation.id === conversationId,
+      );
+      expect(listed?.lastMessage).toMatchObject({ id: message.id, body: '', deletedAt: 70 });
+    });
+
+    it('reads a reply’s original as it is now: its current body, then deleted', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message: original } = await send(a, b, 'first version');
+      const { message: reply } = await send(b, a, 'an answer', { replyToId: original.id });
+      expect(reply.replyTo).toEqual({
+        id: original.id,
+        senderName: a.username,
+        body: 'first version',
+        deleted: false,
+      });
+      await store.messages.edit({
+        messageId: original.id,
+        senderId: a.id,
+        body: 'second version',
+        at: 80,
+      });
+      expect((await store.messages.byIds([reply.id]))[0]?.replyTo?.body).toBe('second version');
+      await store.messages.delete({ messageId: original.id, senderId: a.id, at: 81 });
+      const [, inHistory] = await store.messages.history(conversationId, null, 10);
+      expect(inHistory?.replyTo).toEqual({
+        id: original.id,
+        senderName: a.username,
+        body: '',
+        deleted: true,
+      });
+      const [listed] = (await store.conversations.listFor(b.id)).filter(
+        (conversation) => conversation.id === conversationId,
+      );
+      expect(listed?.lastMessage?.replyTo).toMatchObject({ id: original.id, deleted: true });
+      expect((await store.messages.byIds([original.id]))[0]?.replyTo).toBeNull();
+    });
+
+    it('marks the recipient’s messages read up to an id, delivered too, and tells their sender once', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message: first } = await send(a, b, 'one');
+      const { message: second } = await send(a, b, 'two');
+      const { message: third } = await send(a, b, 'three');
+      const { message: fromB } = await send(b, a, 'mine');
+      await store.messages.markDelivered(b.id, [first.id], 90);
+      const receipt = await store.messages.markRead(b.id, conversationId, second.id, 100);
+      expect(receipt.upToMessageId).toBe(second.id);
+      expect(receipt.appended).toHaveLength(1);
+      expect(receipt.appended[0]).toMatchObject({
+        userId: a.id,
+        type: 'read',
+        conversationId,
+        messageId: null,
+      });
+      expect(JSON.parse(receipt.appended[0]!.payload ?? 'null')).toEqual({
+        upToMessageId: second.id,
+        at: 100,
+      });
+      const after = await store.messages.byIds([first.id, second.id, third.id, fromB.id]);
+      expect(after.map((m) => [m.status, m.deliveredAt])).toEqual([
+        ['read', 90],
+        ['read', 100],
+        ['pending', null],
+        ['pending', null],
+      ]);
+      expect(await store.messages.markRead(b.id, conversationId, second.id, 110)).toEqual({
+        upToMessageId: null,
+        appended: [],
+      });
+      // Read messages leave the offline queue.
+      const waiting = await store.events.undelivered(b.id, null, 10);
+      expect(waiting.map((event) => event.messageId)).toEqual([third.id]);
+    });
+  });
+
+  describe('settings and password history (Release 2)', () => {
+    it('starts with both settings on and changes only those given', async () => {
+      const user = await newUser('settings');
+      expect(await store.users.settings(user.id)).toEqual({
+        readReceipts: true,
+        typingIndicators: true,
+      });
+      expect(await store.users.updateSettings(user.id, { readReceipts: false })).toEqual({
+        readReceipts: false,
+        typingIndicators: true,
+      });
+      expect(await store.users.updateSettings(user.id, {})).toEqual({
+        readReceipts: false,
+        typingIndicators: true,
+      });
+      expect(await store.users.updateSettings(user.id, { typingIndicators: false })).toEqual({
+        readReceipts: false,
+        typingIndicators: false,
+      });
+      expect(await store.users.settings('nobody')).toBeNull();
+      expect(await store.users.updateSettings('nobody', { readReceipts: true })).toBeNull();
+    });
+
+    it('changes the password from the expected hash only, keeps the newest hashes, ends the other sessions', async () => {
+      const user = await newUser('pw');
+      const session = (id: string) => ({
+        id,
+        userId: user.id,
+        refreshTokenHash: `h-${randomUUID()}`,
+        createdAt: 1,
+        userAgent: null,
+        ip: null,
+      });
+      const [kept, other] = [randomUUID(), randomUUID()];
+      await store.sessions.create(session(kept));
+      await store.sessions.create(session(other));
+      const change = (expectedHash: string, newHash: string, at: number) =>
+        store.users.changePassword({
+          userId: user.id,
+          expectedHash,
+          newHash,
+          at,
+          historyDepth: 3,
+          keepSessionId: kept,
+        });
+      expect(await change('wrong', 'h1', 10)).toBeNull();
+      expect(await change('hash', 'h1', 10)).toEqual({ endedSessionIds: [other] });
+      expect((await store.sessions.findById(kept))?.revokedAt).toBeNull();
+      expect((await store.sessions.findById(other))?.revokedAt).toBe(10);
+      expect((await store.users.findById(user.id))?.passwordHash).toBe('h1');
+      for (const [index, next] of ['h2', 'h3', 'h4', 'h5'].entries()) {
+        expect(await change(`h${index + 1}`, next, 20 + index)).toEqual({ endedSessionIds: [] });
+      }
+      expect(await store.users.passwordHistory(user.id, 10)).toEqual(['h4', 'h3', 'h2']);
+      expect(await store.users.passwordHistory(user.id, 2)).toEqual(['h4', 'h3']);
+      await store.users.deleteAccount(user.id, 99);
+      expect(await store.users.passwordHistory(user.id, 10)).toEqual([]);
+    });
+  });
+
   describe('rate limiter', () => {
     const prefix = () => `p${randomUUID().slice(0, 8)}`;
 
@@ -573,6 +778,149 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       expect(await leases.onlineAmong([u1, u2], 0)).toEqual(new Set([u1]));
       await leases.hold('p1', [], 1);
       await leases.release('p1', []);
+    });
+  });
+
+  describe('files', () => {
+    /** Deterministic bytes, delivered in uneven pieces (as a socket would). */
+    const bytesOf = (size: number, seed = 1) => {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 1) bytes[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+      return bytes;
+    };
+    async function* pieces(bytes: Buffer, pieceSize = 100_000) {
+      for (let offset = 0; offset < bytes.length; offset += pieceSize) {
+        await Promise.resolve();
+        yield bytes.subarray(offset, offset + pieceSize);
+      }
+    }
+    const collect = async (chunks: AsyncIterable<Uint8Array>) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+      return Buffer.concat(parts);
+    };
+    const upload = (
+      uploaderId: string,
+      bytes: Buffer,
+      extra: { createdAt?: number; limitBytes?: number } = {},
+    ) =>
+      store.files.create(
+        {
+          id: randomUUID(),
+          uploaderId,
+          name: 'photo.png',
+          contentType: 'image/png',
+          createdAt: extra.createdAt ?? Date.now(),
+          limitBytes: extra.limitBytes ?? 10 * 1024 * 1024,
+        },
+        pieces(bytes),
+      );
+
+    it('stores streamed bytes and reads them back whole and by range', async () => {
+      const owner = await newUser('f');
+      const bytes = bytesOf(600_000);
+      const created = await upload(owner.id, bytes);
+      expect(created.size).toBe(600_000);
+      expect(created.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      const found = await store.files.findById(created.id);
+      expect(found).toEqual(created);
+      expect((await collect(store.files.read(found!))).equals(bytes)).toBe(true);
+      // Across the 256 KiB boundary of PostgreSQL's chunks, and the last byte alone.
+      const across = { start: 262_100, end: 262_200 };
+      expect(
+        (await collect(store.files.read(found!, across))).equals(bytes.subarray(262_100, 262_201)),
+      ).toBe(true);
+      expect(
+        (await collect(store.files.read(found!, { start: 599_999, end: 599_999 }))).equals(
+          bytes.subarray(599_999),
+        ),
+      ).toBe(true);
+      const empty = await upload(owner.id, Buffer.alloc(0));
+      expect(empty.size).toBe(0);
+      expect((await collect(store.files.read(empty))).length).toBe(0);
+      expect(await store.files.storedBytesOf(owner.id)).toBe(600_000);
+    });
+
+    it('keeps nothing of an upload past its limit or cut off', async () => {
+      const owner = await newUser('f');
+      const before = await store.files.totals();
+      const id = randomUUID();
+      const refused = await refusal(
+        store.files.create(
+          {
+            id,
+            uploaderId: owner.id,
+            name: 'x',
+            contentType: 'text/plain',
+            createdAt: 1,
+            limitBytes: 300_000,
+          },
+          pieces(bytesOf(300_001)),
+        ),
+      );
+      expect(refused).toBeInstanceOf(FileTooLargeError);
+      expect(await store.files.findById(id)).toBeNull();
+      async function* cutOff() {
+        yield await Promise.resolve(bytesOf(270_000));
+        throw new Error('the client went away');
+      }
+      const cutId = randomUUID();
+      expect(
+        await refusal(
+          store.files.create(
+            {
+              id: cutId,
+              uploaderId: owner.id,
+              name: 'x',
+              contentType: 'text/plain',
+              createdAt: 1,
+              limitBytes: 1e7,
+            },
+            cutOff(),
+          ),
+        ),
+      ).toMatchObject({ message: 'the client went away' });
+      expect(await store.files.findById(cutId)).toBeNull();
+      expect(await store.files.totals()).toEqual(before);
+      expect(await store.files.storedBytesOf(owner.id)).toBe(0);
+    });
+
+    it('attaches only the uploader’s unsent file, once; removes per message', async () => {
+      const [owner, other] = [await newUser('f'), await newUser('g')];
+      const file = await upload(owner.id, bytesOf(1000));
+      expect(await store.files.attachToMessage(file.id, other.id, '77', 'conv')).toBe(false);
+      expect(await store.files.attachToMessage(randomUUID(), owner.id, '77', 'conv')).toBe(false);
+      expect(await store.files.attachToMessage(file.id, owner.id, '77', 'conv')).toBe(true);
+      expect(await store.files.attachToMessage(file.id, owner.id, '78', 'conv')).toBe(false);
+      expect(await store.files.findById(file.id)).toMatchObject({
+        messageId: '77',
+        conversationId: 'conv',
+      });
+      // Sent files stay when the uploader's unsent ones go (account deletion).
+      const unsent = await upload(owner.id, bytesOf(2000));
+      expect(await store.files.removeUnsentOf(owner.id)).toBe(1);
+      expect(await store.files.findById(unsent.id)).toBeNull();
+      expect(await store.files.findById(file.id)).not.toBeNull();
+      expect(await store.files.removeForMessage('77')).toBe(1);
+      expect(await store.files.findById(file.id)).toBeNull();
+      expect(await store.files.removeForMessage('77')).toBe(0);
+    });
+
+    it('removes unsent uploads older than a cutoff; identical content outlives one of its files', async () => {
+      const owner = await newUser('f');
+      const bytes = bytesOf(300_000, 5);
+      const old = await upload(owner.id, bytes, { createdAt: 1000 });
+      const recent = await upload(owner.id, bytes, { createdAt: 5000 });
+      const sentOld = await upload(owner.id, bytesOf(10), { createdAt: 1000 });
+      await store.files.attachToMessage(sentOld.id, owner.id, '91', 'conv');
+      const before = await store.files.totals();
+      expect(await store.files.removeUnsentOlderThan(2000)).toBeGreaterThanOrEqual(1);
+      expect(await store.files.findById(old.id)).toBeNull();
+      expect(await store.files.findById(sentOld.id)).not.toBeNull();
+      expect((await collect(store.files.read(recent))).equals(bytes)).toBe(true);
+      const after = await store.files.totals();
+      expect(after.count).toBeLessThanOrEqual(before.count - 1);
+      expect(await store.files.storedBytesOf(owner.id)).toBe(300_010);
     });
   });
 

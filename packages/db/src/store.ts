@@ -3,9 +3,11 @@ import type {
   AppendedEvent,
   ConversationRecord,
   EventRecord,
+  FileRecord,
   MessageRecord,
   NewEvent,
   SessionRecord,
+  SettingsRecord,
   UserRecord,
 } from './records.js';
 
@@ -34,6 +36,26 @@ export interface UserRepository {
   deleteAccount(id: string, at: number): Promise<AccountDeletion | null>;
   /** Anonymizes up to `batchSize` of the deleted user's sent messages; returns how many. */
   anonymizeSentBatch(id: string, at: number, batchSize: number): Promise<number>;
+  /** The user's settings (both true until changed); null for an unknown id. */
+  settings(id: string): Promise<SettingsRecord | null>;
+  /** Changes the given settings, keeps the others; the settings now, or null for an unknown id. */
+  updateSettings(id: string, changes: Partial<SettingsRecord>): Promise<SettingsRecord | null>;
+  /** The user's earlier password hashes, newest first (at most `limit`). */
+  passwordHistory(id: string, limit: number): Promise<string[]>;
+  /**
+   * Replaces the password in one transaction, if it is still `expectedHash` (compare-and-set, so
+   * two concurrent changes cannot both win): the old hash joins the history (of which the newest
+   * `historyDepth` are kept) and every session of the user but `keepSessionId` ends. Null when the
+   * password changed meanwhile or the account is deleted.
+   */
+  changePassword(change: {
+    userId: string;
+    expectedHash: string;
+    newHash: string;
+    at: number;
+    historyDepth: number;
+    keepSessionId: string;
+  }): Promise<{ endedSessionIds: string[] } | null>;
 }
 
 export type AccountDeletion = {
@@ -80,6 +102,15 @@ export type SendResult = {
 
 export type StatusChange = {
   message: MessageRecord;
+  appended: AppendedEvent[];
+};
+
+/** An edit or a delete for everyone: the message as it is now, and the events that announce it. */
+export type MessageChange = StatusChange;
+
+export type ReadReceipt = {
+  /** The newest message that turned `read` now (null: none did, and nothing was appended). */
+  upToMessageId: string | null;
   appended: AppendedEvent[];
 };
 
@@ -131,6 +162,8 @@ export interface MessageRepository {
     body: string;
     createdAt: number;
     status: 'pending' | 'sent';
+    /** A message of the same conversation (the caller checks that). @default null */
+    replyToId?: string | null;
   }): Promise<SendResult>;
   history(conversationId: string, before: string | null, limit: number): Promise<MessageRecord[]>;
   byIds(ids: string[]): Promise<MessageRecord[]>;
@@ -146,6 +179,37 @@ export interface MessageRepository {
     /** Every requested id that is now delivered to this recipient (changed now or before). */
     delivered: string[];
   }>;
+  /**
+   * Replaces the body of the sender's message (not deleted) and sets editedAt; the search index
+   * follows in the same transaction; both participants get `message-updated`. Null when the
+   * message is not the sender's or is deleted.
+   */
+  edit(change: {
+    messageId: string;
+    senderId: string;
+    body: string;
+    at: number;
+  }): Promise<MessageChange | null>;
+  /**
+   * Deletes the sender's message for everyone: the body becomes "" in the row and the index (no
+   * trace of the text left in the storage), deletedAt is set; both participants get
+   * `message-updated`. Null when it is not the sender's or was deleted already.
+   */
+  delete(change: {
+    messageId: string;
+    senderId: string;
+    at: number;
+  }): Promise<MessageChange | null>;
+  /**
+   * Read receipts: the recipient's incoming messages of the conversation up to the id turn
+   * `read` (delivered too, if they were not), and their sender gets a `read` event.
+   */
+  markRead(
+    recipientId: string,
+    conversationId: string,
+    upToMessageId: string,
+    at: number,
+  ): Promise<ReadReceipt>;
   /** Newest first. */
   search(query: MessageSearchQuery): Promise<MessageSearchHit[]>;
   /** How many messages wait for their recipient (the offline queue's depth). */
@@ -207,6 +271,57 @@ export interface PresenceLeases {
   sweepExpired(now: number): Promise<string[]>;
 }
 
+/** A byte range of a stored file, both ends included (HTTP's `bytes=start-end`). */
+export type ByteRange = { start: number; end: number };
+
+/**
+ * Uploaded files: their rows, and their bytes wherever every server process of the deployment
+ * can read them (SQLite: a content-addressed folder beside the database; PostgreSQL: the database).
+ * A file is "unsent" until attachToMessage() ties it to a message.
+ */
+export interface FileRepository {
+  /**
+   * Streams `content` into storage and then records the file. Past `limitBytes` it stops reading,
+   * keeps nothing and rejects with FileTooLargeError. When `content` fails (the client went away),
+   * nothing is kept either.
+   */
+  create(
+    file: {
+      id: string;
+      uploaderId: string;
+      name: string;
+      contentType: string;
+      createdAt: number;
+      limitBytes: number;
+    },
+    content: AsyncIterable<Uint8Array>,
+  ): Promise<FileRecord>;
+  findById(id: string): Promise<FileRecord | null>;
+  /** The bytes of a file found by findById(), all of them or `range`, in bounded chunks. */
+  read(file: FileRecord, range?: ByteRange): AsyncIterable<Uint8Array>;
+  /** Bytes of every file the user uploaded (sent or not): what their storage quota counts. */
+  storedBytesOf(userId: string): Promise<number>;
+  /**
+   * Ties the caller's unsent upload to a message; false when `fileId` is unknown, someone else's
+   * or already sent. Runs as one conditional UPDATE, so inside a message's send transaction it is
+   * part of that transaction: see attachSqliteFile() and attachPgFile() for calling it there.
+   */
+  attachToMessage(
+    fileId: string,
+    uploaderId: string,
+    messageId: string,
+    conversationId: string,
+  ): Promise<boolean>;
+  /** Removes the file of a message (deleted for everyone); returns how many files were removed. */
+  removeForMessage(messageId: string): Promise<number>;
+  /** Removes uploads never sent and created before `cutoff`; returns how many. */
+  removeUnsentOlderThan(cutoff: number): Promise<number>;
+  /** Removes the user's unsent uploads (account deletion: what was sent stays with the peers). */
+  removeUnsentOf(userId: string): Promise<number>;
+  /** Every stored file and their bytes together (logical sizes), for /metrics. */
+  totals(): Promise<{ count: number; bytes: number }>;
+}
+
 /** Figures for /metrics and the periodic log line. */
 export type StoreStats = {
   /** Connections the pool may open (1 for SQLite's single connection). */
@@ -233,6 +348,7 @@ export interface Store {
   readonly events: EventRepository;
   readonly notifier: Notifier;
   readonly presenceLeases: PresenceLeases;
+  readonly files: FileRepository;
   createRateLimiter(options: RateLimiterOptions): RateLimiterAbstract;
   /** Size in bytes of the database on disk, for the metrics. */
   sizeBytes(): Promise<number>;

@@ -11,6 +11,8 @@ export const readFilesystem: ReadFilesystem = async (path) => {
 };
 
 export type DiskStatus = {
+  /** The path whose volume is the fullest. */
+  path: string;
   usedRatio: number;
   freeBytes: number;
   totalBytes: number;
@@ -18,7 +20,11 @@ export type DiskStatus = {
 };
 
 export type DiskCheckOptions = {
-  path: string;
+  /**
+   * The data directory and what else Parley writes to (the files folder), which may be another
+   * volume: each is read, and the fullest is reported.
+   */
+  paths: string[];
   log: Logger;
   /** Where the reading comes from; tests inject a fake volume. @default fs.statfs */
   read?: ReadFilesystem;
@@ -43,12 +49,36 @@ export class DiskCheck {
   }
 
   async check(): Promise<DiskStatus | null> {
+    let fullest: DiskStatus | null = null;
+    for (const path of this.options.paths) {
+      const status = await this.readOne(path);
+      if (status && (fullest === null || status.usedRatio > fullest.usedRatio)) fullest = status;
+    }
+    if (fullest === null) return null;
+    this.options.onReading?.(fullest);
+    if (fullest.low) {
+      this.options.log.warn(
+        {
+          event: 'disk-low',
+          path: fullest.path,
+          usedPercent: Math.round(fullest.usedRatio * 1000) / 10,
+          freeBytes: fullest.freeBytes,
+          totalBytes: fullest.totalBytes,
+          thresholdPercent: Math.round(this.warnRatio * 100),
+        },
+        'the data volume is nearly full',
+      );
+    }
+    return fullest;
+  }
+
+  private async readOne(path: string): Promise<DiskStatus | null> {
     let reading: FilesystemReading;
     try {
-      reading = await this.read(this.options.path);
+      reading = await this.read(path);
     } catch (error) {
       this.options.log.warn(
-        { event: 'disk-check-failed', err: error, path: this.options.path },
+        { event: 'disk-check-failed', err: error, path },
         'could not read the free space of the data volume',
       );
       return null;
@@ -56,21 +86,6 @@ export class DiskCheck {
     const totalBytes = reading.blocks * reading.bsize;
     const freeBytes = reading.bavail * reading.bsize;
     const usedRatio = reading.blocks > 0 ? 1 - reading.bavail / reading.blocks : 0;
-    const status = { usedRatio, freeBytes, totalBytes, low: usedRatio >= this.warnRatio };
-    this.options.onReading?.(status);
-    if (status.low) {
-      this.options.log.warn(
-        {
-          event: 'disk-low',
-          path: this.options.path,
-          usedPercent: Math.round(usedRatio * 1000) / 10,
-          freeBytes,
-          totalBytes,
-          thresholdPercent: Math.round(this.warnRatio * 100),
-        },
-        'the data volume is nearly full',
-      );
-    }
-    return status;
+    return { path, usedRatio, freeBytes, totalBytes, low: usedRatio >= this.warnRatio };
   }
 }

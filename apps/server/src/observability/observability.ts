@@ -11,6 +11,8 @@ export type ObservabilityOptions = {
   errors: ErrorAggregator;
   sources: MetricsSources;
   dataDir: string;
+  /** The folder of uploaded files when it is on disk (SQLite); the disk check covers it too. */
+  filesDir: string | null;
   metricsToken: string | null;
   trustProxy: number;
   /** @default 60000 */
@@ -43,7 +45,7 @@ export function createObservability(options: ObservabilityOptions): Observabilit
   const stopCounting = errors.onError((kind) => metrics.errorEvents.inc({ kind }));
   const reporter = new MetricsReporter(metrics, errors, sources, log);
   const disk = new DiskCheck({
-    path: options.dataDir,
+    paths: options.filesDir === null ? [options.dataDir] : [options.dataDir, options.filesDir],
     log,
     warnRatio: options.diskWarnRatio,
     ...(options.readFilesystem ? { read: options.readFilesystem } : {}),

@@ -13,6 +13,8 @@ export type MetricsSources = {
   databaseStats(): StoreStats;
   /** Log lines the log file could not take so far (a full disk). */
   logLinesDropped(): number;
+  /** Uploaded files stored (sent or not) and their bytes together. */
+  fileTotals(): Promise<{ count: number; bytes: number }>;
 };
 
 export type LatencySnapshot = { count: number; p50: number; p95: number; p99: number; max: number };
@@ -106,6 +108,30 @@ export class ServerMetrics implements DeliveryTelemetry {
       registers,
       async collect() {
         this.set(await sources.databaseSizeBytes());
+      },
+    });
+    // One read of the totals serves both gauges of a scrape.
+    let fileTotals: Promise<{ count: number; bytes: number }> | null = null;
+    const readFileTotals = () => {
+      fileTotals ??= sources.fileTotals().finally(() => {
+        fileTotals = null;
+      });
+      return fileTotals;
+    };
+    new Gauge({
+      name: 'parley_files_stored',
+      help: 'Uploaded files stored (sent with a message or not yet).',
+      registers,
+      async collect() {
+        this.set((await readFileTotals()).count);
+      },
+    });
+    new Gauge({
+      name: 'parley_files_stored_bytes',
+      help: 'Bytes of the uploaded files stored (each file counted at its size).',
+      registers,
+      async collect() {
+        this.set((await readFileTotals()).bytes);
       },
     });
     const databaseGauge = (name: string, help: string, read: (stats: StoreStats) => number) =>

@@ -1,4 +1,9 @@
-import { conversationIdInput, markReadInput, openConversationInput } from '@parley/protocol';
+import {
+  conversationIdInput,
+  markReadInput,
+  openConversationInput,
+  typingInput,
+} from '@parley/protocol';
 import { authedProcedure, router } from '../trpc.js';
 
 export const conversationsRouter = router({
@@ -21,4 +26,10 @@ export const conversationsRouter = router({
       input.upToMessageId,
     ),
   })),
+
+  /** Never stored: shown to the peer on presence.changes (counts towards the request limit). */
+  typing: authedProcedure.input(typingInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.typing.set(ctx.auth.userId, input.conversationId, input.typing);
+    return { ok: true as const };
+  }),
 });

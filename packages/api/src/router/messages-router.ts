@@ -1,5 +1,7 @@
 import {
   ackInput,
+  deleteMessageInput,
+  editMessageInput,
   eventsInput,
   historyInput,
   messageSearchInput,
@@ -18,8 +20,20 @@ export const messagesRouter = router({
         input.clientId,
         input.body,
         ctx.connection,
+        { replyToId: input.replyToId ?? null, fileId: input.fileId ?? null },
       ),
     ),
+
+  edit: authedProcedure
+    .input(editMessageInput)
+    .mutation(({ ctx, input }) =>
+      ctx.services.messages.edit(ctx.auth.userId, input.messageId, input.body, ctx.connection),
+    ),
+
+  delete: authedProcedure.input(deleteMessageInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.messages.delete(ctx.auth.userId, input.messageId, ctx.connection);
+    return { ok: true as const };
+  }),
 
   history: authedProcedure
     .input(historyInput)

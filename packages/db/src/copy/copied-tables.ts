@@ -3,7 +3,15 @@ export type CopiedColumnType = 'text' | 'int8' | 'int4' | 'bool';
 
 export type CopiedTable = {
   name:
-    'users' | 'sessions' | 'conversations' | 'messages' | 'events' | 'read_markers' | 'rate_limits';
+    | 'users'
+    | 'password_history'
+    | 'sessions'
+    | 'conversations'
+    | 'messages'
+    | 'events'
+    | 'read_markers'
+    | 'rate_limits'
+    | 'files';
   /** Same names in both dialects; PostgreSQL's generated `messages.search` is not copied. */
   columns: ReadonlyArray<readonly [name: string, type: CopiedColumnType]>;
   /** The id column is an identity: insert it as it was (OVERRIDING SYSTEM VALUE). */
@@ -13,7 +21,8 @@ export type CopiedTable = {
 /**
  * Every table with lasting data, in an order that satisfies the foreign keys (users first).
  * Derived rows (PostgreSQL's `user_event_heads`) are rebuilt after the copy; runtime rows
- * (`presence_leases`) are not data.
+ * (`presence_leases`) are not data. The bytes of `files` are not a SQLite table: they are copied
+ * from the files folder into `file_chunks` after the rows (see copyFileBlobs).
  */
 export const copiedTables: readonly CopiedTable[] = [
   {
@@ -26,6 +35,16 @@ export const copiedTables: readonly CopiedTable[] = [
       ['created_at', 'int8'],
       ['deleted_at', 'int8'],
       ['last_seen_at', 'int8'],
+      ['read_receipts', 'bool'],
+      ['typing_indicators', 'bool'],
+    ],
+  },
+  {
+    name: 'password_history',
+    columns: [
+      ['user_id', 'text'],
+      ['password_hash', 'text'],
+      ['replaced_at', 'int8'],
     ],
   },
   {
@@ -71,6 +90,8 @@ export const copiedTables: readonly CopiedTable[] = [
       ['delivered_at', 'int8'],
       ['deleted_at', 'int8'],
       ['is_anonymized', 'bool'],
+      ['edited_at', 'int8'],
+      ['reply_to_id', 'int8'],
     ],
   },
   {
@@ -99,6 +120,20 @@ export const copiedTables: readonly CopiedTable[] = [
       ['key', 'text'],
       ['points', 'int4'],
       ['expire', 'int8'],
+    ],
+  },
+  {
+    name: 'files',
+    columns: [
+      ['id', 'text'],
+      ['uploader_id', 'text'],
+      ['name', 'text'],
+      ['content_type', 'text'],
+      ['size', 'int8'],
+      ['sha256', 'text'],
+      ['created_at', 'int8'],
+      ['message_id', 'int8'],
+      ['conversation_id', 'text'],
     ],
   },
 ];

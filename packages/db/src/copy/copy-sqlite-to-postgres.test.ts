@@ -11,6 +11,7 @@ import { openPostgresStore } from '../postgres/open-postgres-store.js';
 import * as pgSchema from '../postgres/schema.js';
 import { openSqliteStore } from '../sqlite/open-sqlite-store.js';
 import * as sqliteSchema from '../sqlite/schema.js';
+import type { FileRecord } from '../records.js';
 import type { Store } from '../store.js';
 import {
   createTemporaryPostgresDatabase,
@@ -40,13 +41,14 @@ describe('copied tables', () => {
     const pgTables = Object.values(pgSchema)
       .filter((value) => value instanceof PgTable)
       .map((table) => getPgTableConfig(table))
-      .filter((t) => !['user_event_heads', 'presence_leases'].includes(t.name));
+      .filter((t) => !['user_event_heads', 'presence_leases', 'file_chunks'].includes(t.name));
     expect(
       Object.fromEntries(
         pgTables.map((t) => [
           t.name,
           t.columns
-            .filter((c) => !c.generated)
+            // files.complete: an upload under way on PostgreSQL; every copied file is complete.
+            .filter((c) => !c.generated && !(t.name === 'files' && c.name === 'complete'))
             .map((c) => c.name)
             .sort(),
         ]),
@@ -159,6 +161,8 @@ describe.skipIf(testDatabaseUrl === null)('copySqliteToPostgres', () => {
   const dave = user('dave');
   let aliceBob = '';
   let messageCount = 0;
+  const fileBytes = Buffer.from(Array.from({ length: 700_000 }, (_, i) => (i * 13) % 251));
+  const uploads: Array<{ record: FileRecord; bytes: Buffer }> = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'parley-copy-'));
@@ -236,6 +240,25 @@ describe.skipIf(testDatabaseUrl === null)('copySqliteToPostgres', () => {
     });
     const limiter = source.createRateLimiter({ keyPrefix: 'login', points: 5, duration: 900 });
     await limiter.consume('192.0.2.1', 2);
+    // Files: one over several 256 KiB chunks, one with the same bytes (one blob on SQLite), one sent.
+    const upload = async (bytes: Buffer) =>
+      source.files.create(
+        {
+          id: randomUUID(),
+          uploaderId: alice.id,
+          name: 'report.pdf',
+          contentType: 'application/pdf',
+          createdAt: Date.now(),
+          limitBytes: 10 * 1024 * 1024,
+        },
+        (async function* () {
+          yield await Promise.resolve(bytes);
+        })(),
+      );
+    for (const bytes of [fileBytes, fileBytes, Buffer.from('hello')]) {
+      uploads.push({ record: await upload(bytes), bytes });
+    }
+    await source.files.attachToMessage(uploads[2]!.record.id, alice.id, sent.id, aliceBob);
 
     target = await createTemporaryPostgresDatabase(testDatabaseUrl!, { synchronousCommit: false });
     snapshot = dumpSqlite(sqliteFile);
@@ -357,6 +380,24 @@ describe.skipIf(testDatabaseUrl === null)('copySqliteToPostgres', () => {
     );
     const limiter = copied.createRateLimiter({ keyPrefix: 'login', points: 5, duration: 900 });
     expect((await limiter.get('192.0.2.1'))?.consumedPoints).toBe(2);
+  });
+
+  it('moves the bytes of every file into PostgreSQL, identical, with their rows', async () => {
+    copied ??= await openPostgresStore({ url: target.url, poolSize: 2 });
+    expect(summary.tables.find((t) => t.table === 'file_chunks')).toEqual({
+      table: 'file_chunks',
+      source: 3 + 3 + 1,
+      target: 3 + 3 + 1,
+    });
+    for (const { record, bytes } of uploads) {
+      const found = await copied.files.findById(record.id);
+      expect(found).toEqual(await source.files.findById(record.id));
+      const parts: Buffer[] = [];
+      for await (const chunk of copied.files.read(found!)) parts.push(Buffer.from(chunk));
+      expect(Buffer.concat(parts).equals(bytes)).toBe(true);
+    }
+    expect((await copied.files.findById(uploads[2]!.record.id))?.conversationId).toBe(aliceBob);
+    expect(await copied.files.totals()).toEqual(await source.files.totals());
   });
 
   it('refuses a target that holds data, and leaves it as it was', async () => {

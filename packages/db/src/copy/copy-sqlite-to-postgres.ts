@@ -1,4 +1,9 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { FILE_CHUNK_BYTES } from '../postgres/pg-file-repository.js';
+import { sqliteFilesDir } from '../sqlite/open-sqlite-store.js';
 import { migratePostgres } from '../postgres/migrate-postgres.js';
 import { PgPool } from '../postgres/pg-pool.js';
 import { copiedTables, type CopiedTable } from './copied-tables.js';
@@ -17,7 +22,10 @@ export type CopyProgress = {
 export type CopiedTableCount = { table: string; source: number; target: number };
 
 export type CopySummary = {
-  /** Every copied table, plus `user_event_heads` (source: users with events). */
+  /**
+   * Every copied table, plus `user_event_heads` (source: users with events) and `file_chunks`
+   * (source: the 256 KiB chunks the files folder's blobs make).
+   */
   tables: CopiedTableCount[];
   /** Rows copied, all tables together. */
   rows: number;
@@ -29,6 +37,8 @@ export type CopySummary = {
 export type CopySqliteToPostgresOptions = {
   /** The SQLite database file; opened read-only. */
   sqliteFile: string;
+  /** The folder of the uploaded files' blobs. @default `files` beside `sqliteFile` */
+  filesDir?: string;
   /** postgres://… of an empty database (or one without tables); its migrations are applied. */
   postgresUrl: string;
   /** Rows per INSERT (each its own transaction). @default 2000 */
@@ -38,7 +48,7 @@ export type CopySqliteToPostgresOptions = {
   onProgress?: (progress: CopyProgress) => void;
 };
 
-/** The SQLite file cannot be read as a current Parley database. */
+/** The SQLite file cannot be read as a current Parley database, or a file's bytes are missing. */
 export class SourceDatabaseError extends Error {}
 
 /** The target already holds Parley data; nothing was written to it. */
@@ -115,7 +125,16 @@ export async function copySqliteToPostgres(
     // Again after the migrations: a server may have been started on it meanwhile.
     await refuseNonEmptyTarget(target);
 
-    const total = [...sourceCounts.values()].reduce((sum, n) => sum + n, 0);
+    const fileRows = source
+      .prepare<[], { id: string; sha256: string; size: number }>(
+        'SELECT id, sha256, size FROM files ORDER BY rowid',
+      )
+      .all();
+    const chunkTotal = fileRows.reduce(
+      (sum, file) => sum + Math.ceil(file.size / FILE_CHUNK_BYTES),
+      0,
+    );
+    const total = [...sourceCounts.values()].reduce((sum, n) => sum + n, 0) + chunkTotal;
     let copied = 0;
     for (const table of copiedTables) {
       const tableTotal = sourceCounts.get(table.name) ?? 0;
@@ -127,6 +146,31 @@ export async function copySqliteToPostgres(
         options.onProgress?.({ table: table.name, tableCopied, tableTotal, copied, total });
       });
     }
+
+    let chunksCopied = 0;
+    options.onProgress?.({
+      table: 'file_chunks',
+      tableCopied: 0,
+      tableTotal: chunkTotal,
+      copied,
+      total,
+    });
+    await copyFileBlobs(
+      target,
+      options.filesDir ?? sqliteFilesDir(options.sqliteFile),
+      fileRows,
+      () => {
+        chunksCopied += 1;
+        copied += 1;
+        options.onProgress?.({
+          table: 'file_chunks',
+          tableCopied: chunksCopied,
+          tableTotal: chunkTotal,
+          copied,
+          total,
+        });
+      },
+    );
 
     await target.sql`
       INSERT INTO user_event_heads (user_id, last_seq)
@@ -148,6 +192,11 @@ export async function copySqliteToPostgres(
       table: 'user_event_heads',
       source: usersWithEvents,
       target: await countTargetRows(target, 'user_event_heads'),
+    });
+    tables.push({
+      table: 'file_chunks',
+      source: chunkTotal,
+      target: await countTargetRows(target, 'file_chunks'),
     });
     const [next] = await target.sql<Array<{ id: number }>>`
       SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END AS id
@@ -220,7 +269,11 @@ async function countTargetRows(target: PgPool, table: string): Promise<number> {
 /** Parley tables of the target (those that exist yet) that hold a row. */
 async function refuseNonEmptyTarget(target: PgPool): Promise<void> {
   const withRows: string[] = [];
-  for (const name of [...copiedTables.map((table) => table.name), 'user_event_heads']) {
+  for (const name of [
+    ...copiedTables.map((table) => table.name),
+    'user_event_heads',
+    'file_chunks',
+  ]) {
     const [table] = await target.sql<Array<{ exists: boolean }>>`
       SELECT to_regclass(${name}) IS NOT NULL AS exists`;
     if (!table?.exists) continue;
@@ -295,4 +348,63 @@ function insertStatement(table: CopiedTable): string {
     (table.keepsIdentity ? ' OVERRIDING SYSTEM VALUE' : '') +
     ` SELECT ${values} FROM unnest(${arrays}) AS batch(${aliases})`
   );
+}
+
+/**
+ * Each file's blob, read from the files folder in 256 KiB chunks (one in memory at a time) into
+ * `file_chunks`; its SHA-256 is checked against the row, so a damaged blob stops the copy.
+ */
+async function copyFileBlobs(
+  target: PgPool,
+  filesDir: string,
+  fileRows: Array<{ id: string; sha256: string; size: number }>,
+  onChunk: () => void,
+): Promise<void> {
+  for (const file of fileRows) {
+    const path = join(filesDir, file.sha256.slice(0, 2), file.sha256);
+    const hash = createHash('sha256');
+    let seq = 0;
+    let size = 0;
+    try {
+      for await (const chunk of rechunk(
+        createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES }),
+      )) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        const chunkSeq = seq;
+        seq += 1;
+        await target.run(
+          () => target.sql`
+            INSERT INTO file_chunks (file_id, seq, data) VALUES (${file.id}, ${chunkSeq}, ${chunk})`,
+        );
+        onChunk();
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new SourceDatabaseError(`the bytes of file ${file.id} are missing: ${path}`);
+      }
+      throw error;
+    }
+    if (size !== file.size || hash.digest('hex') !== file.sha256) {
+      throw new SourceDatabaseError(`the bytes of file ${file.id} do not match its row: ${path}`);
+    }
+  }
+}
+
+/** Exactly FILE_CHUNK_BYTES per chunk (the last one shorter), whatever sizes the reads return. */
+async function* rechunk(input: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const piece of input) {
+    pending.push(piece);
+    pendingBytes += piece.byteLength;
+    while (pendingBytes >= FILE_CHUNK_BYTES) {
+      const joined = Buffer.concat(pending);
+      yield joined.subarray(0, FILE_CHUNK_BYTES);
+      const rest = joined.subarray(FILE_CHUNK_BYTES);
+      pending = rest.byteLength > 0 ? [rest] : [];
+      pendingBytes = rest.byteLength;
+    }
+  }
+  if (pendingBytes > 0) yield Buffer.concat(pending);
 }

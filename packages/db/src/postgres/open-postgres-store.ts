@@ -4,6 +4,7 @@ import type { RateLimiterOptions, Store } from '../store.js';
 import { migratePostgres } from './migrate-postgres.js';
 import { PgConversationRepository } from './pg-conversation-repository.js';
 import { PgEventRepository } from './pg-event-repository.js';
+import { PgFileRepository } from './pg-file-repository.js';
 import { PgMessageRepository } from './pg-message-repository.js';
 import { PgNotifier } from './pg-notifier.js';
 import { createSql, PgPool } from './pg-pool.js';
@@ -95,6 +96,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     events: new PgEventRepository(primary),
     notifier,
     presenceLeases: new PgPresenceLeases(primary),
+    files: new PgFileRepository(primary),
     createRateLimiter(limiter: RateLimiterOptions) {
       return new CounterRateLimiter(limiter, rateLimitCounters);
     },

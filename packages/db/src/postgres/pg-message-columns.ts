@@ -1,8 +1,29 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { MessageRecord } from '../records.js';
+import { parseReplyRef } from '../reply-ref.js';
 import type { PgExecutor } from './pg-pool.js';
 import { messages, users } from './schema.js';
+
+/** The reply subquery as text, for the plain-SQL statements (see replyRefSql). */
+const replyRefText = (replyToId: string) => `(
+  SELECT json_build_object('id', rm.id::text, 'body', rm.body, 'deletedAt', rm.deleted_at,
+                           'senderName', CASE WHEN ru.deleted_at IS NULL AND NOT rm.is_anonymized
+                                              THEN ru.username END)::text
+  FROM messages rm LEFT JOIN users ru ON ru.id = rm.sender_id
+  WHERE rm.id = ${replyToId})`;
+
+/**
+ * The original of a reply as one JSON text (see parseReplyRef), read now: its current body, so
+ * the excerpt follows edits and deletes. A primary-key lookup, only for replies.
+ */
+export const replyRefSql = (replyToId: SQL): SQL =>
+  sql`(
+  SELECT json_build_object('id', rm.id::text, 'body', rm.body, 'deletedAt', rm.deleted_at,
+                           'senderName', CASE WHEN ru.deleted_at IS NULL AND NOT rm.is_anonymized
+                                              THEN ru.username END)::text
+  FROM messages rm LEFT JOIN users ru ON ru.id = rm.sender_id
+  WHERE rm.id = ${replyToId})`;
 
 /** The select list that, joined with the sender's user row, yields a MessageRecord. */
 export const messageColumns = {
@@ -23,15 +44,22 @@ export const messageColumns = {
   createdAt: messages.createdAt,
   status: messages.status,
   deliveredAt: messages.deliveredAt,
+  editedAt: messages.editedAt,
+  deletedAt: messages.deletedAt,
+  replyTo: sql<string | null>`${replyRefSql(sql`${messages.replyToId}`)}`.as('reply_to'),
 };
 
-export type MessageRow = Omit<MessageRecord, 'id'> & { id: number };
+export type MessageRow = Omit<MessageRecord, 'id' | 'replyTo'> & {
+  id: number;
+  replyTo: string | null;
+};
 
 export const toMessageRecord = (row: MessageRow): MessageRecord => ({
   ...row,
   id: String(row.id),
   senderId: row.anonymized ? null : row.senderId,
   senderName: row.anonymized ? null : row.senderName,
+  replyTo: parseReplyRef(row.replyTo),
 });
 
 /** Message ids as numbers, dropping what cannot be one (ids arrive as strings from clients). */
@@ -59,7 +87,9 @@ export const messageSelectList = `
   m.sender_id AS "senderId", m.recipient_id AS "recipientId",
   CASE WHEN u.deleted_at IS NULL THEN u.username END AS "senderName",
   (m.is_anonymized OR u.deleted_at IS NOT NULL) AS anonymized, m.body,
-  m.created_at AS "createdAt", m.status, m.delivered_at AS "deliveredAt"`;
+  m.created_at AS "createdAt", m.status, m.delivered_at AS "deliveredAt",
+  m.edited_at AS "editedAt", m.deleted_at AS "deletedAt",
+  ${replyRefText('m.reply_to_id')} AS "replyTo"`;
 
 /** `messagesByIds` as one prepared statement (the hot path: redeliveries, rendering events). */
 export async function selectMessagesByIds(sql: Sql, ids: number[]): Promise<MessageRecord[]> {

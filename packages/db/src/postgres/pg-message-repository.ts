@@ -1,16 +1,18 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import { toAppendedEvents } from '../appended-events.js';
 import type { MessageRecord, NewEvent } from '../records.js';
 import { parseSnippet, snippetMarkers } from '../search-snippet.js';
-import { statusEvent } from '../status-event.js';
+import { messageUpdatedEvents, readEvent, statusEvent } from '../status-event.js';
 import type {
   MessageRepository,
   MessageSearchHit,
   MessageSearchQuery,
+  MessageChange,
+  ReadReceipt,
   SendResult,
   StatusChange,
 } from '../store.js';
-import { appendNewEventsCtes, seqsByOrd } from './pg-event-appender.js';
+import { appendEvents, appendNewEventsCtes, seqsByOrd } from './pg-event-appender.js';
 import {
   messageColumns,
   messageSelectList,
@@ -59,6 +61,9 @@ const changedColumns = (table: string) =>
     'status',
     'delivered_at',
     'is_anonymized',
+    'edited_at',
+    'deleted_at',
+    'reply_to_id',
   ]
     .map((column) => `${table}.${column}`)
     .join(', ');
@@ -95,8 +100,10 @@ export class PgMessageRepository implements MessageRepository {
     body: string;
     createdAt: number;
     status: 'pending' | 'sent';
+    replyToId?: string | null;
   }): Promise<SendResult> {
-    const { senderName, ...row } = input;
+    const { senderName, replyToId = null, ...row } = input;
+    const replyTo = replyToId === null ? null : Number(replyToId);
     const sentAtOnce = input.status === 'sent';
     // The events, in the order of their `ord`: the recipient's, the sender's (their other sessions
     // learn of it too), and the sender's status change when the message is sent at once.
@@ -120,9 +127,10 @@ export class PgMessageRepository implements MessageRepository {
         ),
         inserted AS (
           INSERT INTO messages
-            (conversation_id, client_id, sender_id, recipient_id, body, created_at, status)
+            (conversation_id, client_id, sender_id, recipient_id, body, created_at, status,
+             reply_to_id)
           SELECT locked.id, ${input.clientId}, ${input.senderId}, ${input.recipientId},
-                 ${input.body}, ${input.createdAt}::int8, ${input.status}
+                 ${input.body}, ${input.createdAt}::int8, ${input.status}, ${replyTo}::int8
           FROM locked
           ON CONFLICT (conversation_id, client_id) DO NOTHING
           RETURNING id
@@ -164,6 +172,13 @@ export class PgMessageRepository implements MessageRepository {
       senderName,
       anonymized: false,
       deliveredAt: null,
+      editedAt: null,
+      deletedAt: null,
+      replyTo:
+        replyTo === null
+          ? null
+          : ((await this.pool.statement((sql) => selectMessagesByIds(sql, [inserted.messageId])))[0]
+              ?.replyTo ?? null),
     };
     const about = { messageId: message.id, conversationId: input.conversationId, message };
     const newEvents: NewEvent[] = [
@@ -273,6 +288,88 @@ export class PgMessageRepository implements MessageRepository {
       row.id == null ? [] : [toStatusChange(row as StatusChangeRow, 'delivered', at)],
     );
     return { changed, delivered: rows[0]?.deliveredIds ?? [] };
+  }
+
+  async edit(change: {
+    messageId: string;
+    senderId: string;
+    body: string;
+    at: number;
+  }): Promise<MessageChange | null> {
+    return this.rewrite(change, { body: change.body, editedAt: change.at });
+  }
+
+  async delete(change: {
+    messageId: string;
+    senderId: string;
+    at: number;
+  }): Promise<MessageChange | null> {
+    // The generated search vector is recomputed from the empty body in the same statement.
+    return this.rewrite(change, { body: '', deletedAt: change.at });
+  }
+
+  async markRead(
+    recipientId: string,
+    conversationId: string,
+    upToMessageId: string,
+    at: number,
+  ): Promise<ReadReceipt> {
+    const [upTo] = numericIds([upToMessageId]);
+    if (upTo === undefined) return { upToMessageId: null, appended: [] };
+    return this.pool.transaction(async (tx): Promise<ReadReceipt> => {
+      const changed = await tx
+        .update(messages)
+        .set({ status: 'read', deliveredAt: sql`coalesce(${messages.deliveredAt}, ${at}::int8)` })
+        .where(
+          and(
+            eq(messages.conversationId, conversationId),
+            eq(messages.recipientId, recipientId),
+            lte(messages.id, upTo),
+            sql`${messages.status} IN ('pending', 'sent', 'delivered')`,
+          ),
+        )
+        .returning({ id: messages.id, senderId: messages.senderId });
+      if (changed.length === 0) return { upToMessageId: null, appended: [] };
+      const newest = String(Math.max(...changed.map((row) => row.id)));
+      // One sender per conversation; none once their account is anonymized.
+      const senderId = changed.find((row) => row.senderId !== null)?.senderId ?? null;
+      const appended =
+        senderId === null
+          ? []
+          : await appendEvents(tx, [readEvent(senderId, conversationId, newest, at)], at);
+      return { upToMessageId: newest, appended };
+    });
+  }
+
+  /** An edit or a delete: the row changes and both participants' logs say so, atomically. */
+  private async rewrite(
+    change: { messageId: string; senderId: string; at: number },
+    set: { body: string; editedAt?: number; deletedAt?: number },
+  ): Promise<MessageChange | null> {
+    const [id] = numericIds([change.messageId]);
+    if (id === undefined) return null;
+    return this.pool.transaction(async (tx): Promise<MessageChange | null> => {
+      const changed = await tx
+        .update(messages)
+        .set(set)
+        .where(
+          and(
+            eq(messages.id, id),
+            eq(messages.senderId, change.senderId),
+            isNull(messages.deletedAt),
+          ),
+        )
+        .returning({ id: messages.id });
+      if (changed.length === 0) return null;
+      const [message] = await messagesByIds(tx, [id]);
+      if (!message) throw new Error('message vanished after update');
+      const appended = await appendEvents(
+        tx,
+        messageUpdatedEvents(message, change.senderId),
+        change.at,
+      );
+      return { message, appended };
+    });
   }
 
   async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {

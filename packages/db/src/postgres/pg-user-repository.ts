@@ -1,13 +1,13 @@
-import { and, eq, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import { DELETED_USER_NAME } from '@parley/protocol';
-import type { UserRecord } from '../records.js';
+import type { SettingsRecord, UserRecord } from '../records.js';
 import { statusEvent } from '../status-event.js';
 import type { AccountDeletion, UserRepository } from '../store.js';
 import { appendEventGroups } from './pg-event-appender.js';
 import { messagesByIds } from './pg-message-columns.js';
 import type { PgPool } from './pg-pool.js';
 import type { ReadRouter } from './read-router.js';
-import { conversations, messages, sessions, users } from './schema.js';
+import { conversations, messages, passwordHistory, sessions, users } from './schema.js';
 
 const userColumns = {
   id: users.id,
@@ -103,6 +103,7 @@ export class PgUserRepository implements UserRepository {
         .where(and(eq(users.id, id), isNull(users.deletedAt)))
         .returning({ id: users.id });
       if (deleted.length === 0) return null;
+      await tx.delete(passwordHistory).where(eq(passwordHistory.userId, id));
 
       const endedSessionIds = (
         await tx
@@ -145,11 +146,100 @@ export class PgUserRepository implements UserRepository {
     });
   }
 
+  async settings(id: string): Promise<SettingsRecord | null> {
+    const [row] = await this.pool.run((db) =>
+      db
+        .select({ readReceipts: users.readReceipts, typingIndicators: users.typingIndicators })
+        .from(users)
+        .where(eq(users.id, id)),
+    );
+    return row ?? null;
+  }
+
+  async updateSettings(
+    id: string,
+    changes: Partial<SettingsRecord>,
+  ): Promise<SettingsRecord | null> {
+    const set = {
+      ...(changes.readReceipts === undefined ? {} : { readReceipts: changes.readReceipts }),
+      ...(changes.typingIndicators === undefined
+        ? {}
+        : { typingIndicators: changes.typingIndicators }),
+    };
+    if (Object.keys(set).length === 0) return this.settings(id);
+    const [row] = await this.pool.run((db) =>
+      db
+        .update(users)
+        .set(set)
+        .where(eq(users.id, id))
+        .returning({ readReceipts: users.readReceipts, typingIndicators: users.typingIndicators }),
+    );
+    return row ?? null;
+  }
+
+  async passwordHistory(id: string, limit: number): Promise<string[]> {
+    const rows = await this.pool.run((db) =>
+      db
+        .select({ hash: passwordHistory.passwordHash })
+        .from(passwordHistory)
+        .where(eq(passwordHistory.userId, id))
+        .orderBy(desc(passwordHistory.replacedAt))
+        .limit(limit),
+    );
+    return rows.map((row) => row.hash);
+  }
+
+  async changePassword(change: {
+    userId: string;
+    expectedHash: string;
+    newHash: string;
+    at: number;
+    historyDepth: number;
+    keepSessionId: string;
+  }): Promise<{ endedSessionIds: string[] } | null> {
+    return this.pool.transaction(async (tx) => {
+      const updated = await tx
+        .update(users)
+        .set({ passwordHash: change.newHash })
+        .where(
+          and(
+            eq(users.id, change.userId),
+            eq(users.passwordHash, change.expectedHash),
+            isNull(users.deletedAt),
+          ),
+        )
+        .returning({ id: users.id });
+      if (updated.length === 0) return null;
+      await tx.insert(passwordHistory).values({
+        userId: change.userId,
+        passwordHash: change.expectedHash,
+        replacedAt: change.at,
+      });
+      // The users row is locked until commit: no concurrent change of this user's history.
+      await tx.execute(sql`
+        DELETE FROM password_history WHERE user_id = ${change.userId} AND ctid NOT IN (
+          SELECT ctid FROM password_history WHERE user_id = ${change.userId}
+          ORDER BY replaced_at DESC LIMIT ${change.historyDepth})`);
+      const ended = await tx
+        .update(sessions)
+        .set({ revokedAt: change.at, revokedReason: 'password-changed' })
+        .where(
+          and(
+            eq(sessions.userId, change.userId),
+            isNull(sessions.revokedAt),
+            ne(sessions.id, change.keepSessionId),
+          ),
+        )
+        .returning({ id: sessions.id });
+      return { endedSessionIds: ended.map((row) => row.id) };
+    });
+  }
+
   async anonymizeSentBatch(id: string, at: number, batchSize: number): Promise<number> {
     const rows = await this.pool.run((db) =>
       db
         .update(messages)
-        .set({ senderId: null, isAnonymized: true, deletedAt: at })
+        .set({ senderId: null, isAnonymized: true })
         .where(
           sql`${messages.id} IN (SELECT id FROM ${messages} WHERE sender_id = ${id} LIMIT ${batchSize})`,
         )

@@ -15,6 +15,7 @@ import {
 const epochMs = (name: string) => bigint(name, { mode: 'number' });
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 /** The text search configuration of the search migration: `simple`, accents folded. */
 export const searchConfiguration = 'parley_search';
@@ -30,6 +31,9 @@ export const users = pgTable(
     createdAt: epochMs('created_at').notNull(),
     deletedAt: epochMs('deleted_at'),
     lastSeenAt: epochMs('last_seen_at'),
+    /** Settings (docs/api.md, Release 2): both reciprocal, both on unless turned off. */
+    readReceipts: boolean('read_receipts').notNull().default(true),
+    typingIndicators: boolean('typing_indicators').notNull().default(true),
   },
   (table) => [
     // Deleted accounts release their username for a new, unrelated account.
@@ -112,9 +116,15 @@ export const messages = pgTable(
       .references(() => users.id),
     body: text('body').notNull(),
     createdAt: epochMs('created_at').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'delivered', 'failed'] }).notNull(),
+    status: text('status', {
+      enum: ['pending', 'sent', 'delivered', 'read', 'failed'],
+    }).notNull(),
     deliveredAt: epochMs('delivered_at'),
+    /** Deleted for everyone by its sender: the body is then "" (and so is its search vector). */
     deletedAt: epochMs('deleted_at'),
+    editedAt: epochMs('edited_at'),
+    /** The message this one replies to (same conversation); its excerpt is read at read time. */
+    replyToId: bigint('reply_to_id', { mode: 'number' }),
     isAnonymized: boolean('is_anonymized').notNull().default(false),
     /**
      * What search matches: the participants' ids verbatim as weight-A lexemes (a search is scoped
@@ -153,7 +163,7 @@ export const events = pgTable(
       .references(() => users.id),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     type: text('type', {
-      enum: ['message', 'status', 'conversation', 'peer-deleted'],
+      enum: ['message', 'status', 'conversation', 'peer-deleted', 'message-updated', 'read'],
     }).notNull(),
     messageId: bigint('message_id', { mode: 'number' }),
     conversationId: text('conversation_id'),
@@ -205,4 +215,62 @@ export const presenceLeases = pgTable(
     index('presence_leases_user').on(table.userId),
     index('presence_leases_expires_at').on(table.expiresAt),
   ],
+);
+
+/** Each user's earlier password hashes (the newest few), so a new password cannot repeat them. */
+export const passwordHistory = pgTable(
+  'password_history',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    /** When this hash stopped being the current one. */
+    replacedAt: epochMs('replaced_at').notNull(),
+  },
+  (table) => [index('password_history_user').on(table.userId, table.replacedAt)],
+);
+
+/**
+ * Uploaded files. The bytes are rows of `file_chunks` (256 KiB each), so every process that
+ * reaches the database serves them and a read holds one chunk at a time. A row is `complete`
+ * once all its chunks are in; an upload cut off half-way stays incomplete (never served) until
+ * the cleanup of unsent uploads removes it with its chunks. Unsent until `message_id` is set.
+ */
+export const files = pgTable(
+  'files',
+  {
+    id: text('id').primaryKey(),
+    uploaderId: text('uploader_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    messageId: bigint('message_id', { mode: 'number' }),
+    conversationId: text('conversation_id'),
+    complete: boolean('complete').notNull().default(true),
+  },
+  (table) => [
+    index('files_uploader').on(table.uploaderId),
+    index('files_message').on(table.messageId),
+    // The cleanup of uploads never sent.
+    index('files_unsent_created_at')
+      .on(table.createdAt)
+      .where(sql`message_id IS NULL`),
+  ],
+);
+
+export const fileChunks = pgTable(
+  'file_chunks',
+  {
+    fileId: text('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.fileId, table.seq] })],
 );

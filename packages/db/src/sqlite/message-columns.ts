@@ -1,7 +1,19 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { MessageRecord } from '../records.js';
+import { parseReplyRef } from '../reply-ref.js';
 import { messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+
+/**
+ * The original of a reply as one JSON text (see parseReplyRef), read now: its current body, so
+ * the excerpt follows edits and deletes. A primary-key lookup, only for replies.
+ */
+export const replyRefSql = (replyToId: SQL) => sql`(
+  SELECT json_object('id', rm.id, 'body', rm.body, 'deletedAt', rm.deleted_at,
+                     'senderName', CASE WHEN ru.deleted_at IS NULL AND NOT rm.is_anonymized
+                                        THEN ru.username END)
+  FROM messages rm LEFT JOIN users ru ON ru.id = rm.sender_id
+  WHERE rm.id = ${replyToId})`;
 
 /** The select list that, joined with the sender's user row, yields a MessageRecord. */
 export const messageColumns = {
@@ -22,15 +34,22 @@ export const messageColumns = {
   createdAt: messages.createdAt,
   status: messages.status,
   deliveredAt: messages.deliveredAt,
+  editedAt: messages.editedAt,
+  deletedAt: messages.deletedAt,
+  replyTo: sql<string | null>`${replyRefSql(sql`${messages.replyToId}`)}`.as('reply_to'),
 };
 
-export type MessageRow = Omit<MessageRecord, 'id'> & { id: number };
+export type MessageRow = Omit<MessageRecord, 'id' | 'replyTo'> & {
+  id: number;
+  replyTo: string | null;
+};
 
 export const toMessageRecord = (row: MessageRow): MessageRecord => ({
   ...row,
   id: String(row.id),
   senderId: row.anonymized ? null : row.senderId,
   senderName: row.anonymized ? null : row.senderName,
+  replyTo: parseReplyRef(row.replyTo),
 });
 
 /**

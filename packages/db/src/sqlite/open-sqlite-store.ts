@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
@@ -15,6 +15,7 @@ import type { RateLimiterOptions, Store } from '../store.js';
 import * as schema from './schema.js';
 import { SqliteConversationRepository } from './sqlite-conversation-repository.js';
 import { SqliteEventRepository } from './sqlite-event-repository.js';
+import { SqliteFileRepository } from './sqlite-file-repository.js';
 import { SqliteMessageRepository } from './sqlite-message-repository.js';
 import { SqliteRateLimitCounters } from './sqlite-rate-limit-counters.js';
 import { SqliteSessionRepository } from './sqlite-session-repository.js';
@@ -28,11 +29,20 @@ export const sqliteMigrationsFolder = fileURLToPath(
 export type SqliteStoreOptions = {
   /** Path of the database file; its directory is created if missing. */
   file: string;
+  /**
+   * The folder of uploaded files' bytes (content-addressed blobs); created if missing.
+   * @default `files` beside the database file
+   */
+  filesDir?: string;
   /** @default 5000 */
   busyTimeoutMs?: number;
   /** Problems of background work (the WAL checkpointer), which has no caller to throw to. */
   onBackgroundError?: (message: string) => void;
 };
+
+/** Where the blobs of uploaded files go by default: `files` beside the database file. */
+export const sqliteFilesDir = (databaseFile: string): string =>
+  join(dirname(databaseFile), 'files');
 
 /** Opens (creating and migrating as needed) the embedded database. */
 export function openSqliteStore(options: SqliteStoreOptions): Store {
@@ -42,6 +52,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   client.pragma('journal_mode = WAL');
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
+  // Freed space is zeroed: an edited or deleted message body does not linger in free cells or
+  // pages of the file (docs/api.md: deleting leaves no trace of the text).
+  client.pragma('secure_delete = ON');
   client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   // Room for the hot index pages of a large database, read through the OS page cache directly.
   client.pragma('cache_size = -65536');
@@ -71,10 +84,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     users: new SqliteUserRepository(db, appender),
     sessions: new SqliteSessionRepository(db),
     conversations: new SqliteConversationRepository(db, appender),
-    messages: new SqliteMessageRepository(db, appender, batcher),
+    messages: new SqliteMessageRepository(db, appender, batcher, () => {
+      // The log still holds the pages as they were before (and the page that first stored the
+      // text): copy it into the file and empty it, so the erased text is not left in the -wal.
+      // It waits for the checkpointer's connection when that is checkpointing (busy timeout).
+      const [result] = client.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+      if (result?.busy) options.onBackgroundError?.('WAL not emptied after an erase (busy)');
+    }),
     events: new SqliteEventRepository(db, client, appender),
     notifier: new InProcessNotifier(),
     presenceLeases: new InMemoryPresenceLeases(),
+    files: new SqliteFileRepository(db, client, options.filesDir ?? sqliteFilesDir(options.file)),
     createRateLimiter(limiter: RateLimiterOptions) {
       return new CounterRateLimiter(limiter, rateLimitCounters);
     },

@@ -19,6 +19,9 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     deletedAt: integer('deleted_at'),
     lastSeenAt: integer('last_seen_at'),
+    /** Settings (docs/api.md, Release 2): both reciprocal, both on unless turned off. */
+    readReceipts: integer('read_receipts', { mode: 'boolean' }).notNull().default(true),
+    typingIndicators: integer('typing_indicators', { mode: 'boolean' }).notNull().default(true),
   },
   (table) => [
     // Deleted accounts release their username for a new, unrelated account.
@@ -97,9 +100,15 @@ export const messages = sqliteTable(
       .references(() => users.id),
     body: text('body').notNull(),
     createdAt: integer('created_at').notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'delivered', 'failed'] }).notNull(),
+    status: text('status', {
+      enum: ['pending', 'sent', 'delivered', 'read', 'failed'],
+    }).notNull(),
     deliveredAt: integer('delivered_at'),
+    /** Deleted for everyone by its sender: the body is then "" (erased, also from the index). */
     deletedAt: integer('deleted_at'),
+    editedAt: integer('edited_at'),
+    /** The message this one replies to (same conversation); its excerpt is read at read time. */
+    replyToId: integer('reply_to_id'),
     isAnonymized: integer('is_anonymized', { mode: 'boolean' }).notNull().default(false),
   },
   (table) => [
@@ -125,7 +134,7 @@ export const events = sqliteTable(
       .references(() => users.id),
     seq: integer('seq').notNull(),
     type: text('type', {
-      enum: ['message', 'status', 'conversation', 'peer-deleted'],
+      enum: ['message', 'status', 'conversation', 'peer-deleted', 'message-updated', 'read'],
     }).notNull(),
     messageId: integer('message_id'),
     conversationId: text('conversation_id'),
@@ -151,4 +160,49 @@ export const readMarkers = sqliteTable(
     lastReadMessageId: integer('last_read_message_id').notNull(),
   },
   (table) => [primaryKey({ columns: [table.conversationId, table.userId] })],
+);
+
+/** Each user's earlier password hashes (the newest few), so a new password cannot repeat them. */
+export const passwordHistory = sqliteTable(
+  'password_history',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    passwordHash: text('password_hash').notNull(),
+    /** When this hash stopped being the current one. */
+    replacedAt: integer('replaced_at').notNull(),
+  },
+  (table) => [index('password_history_user').on(table.userId, table.replacedAt)],
+);
+
+/**
+ * Uploaded files. The bytes are a blob named by `sha256` in the files folder beside the database
+ * (identical content is stored once; a blob goes when no row names it any more). Unsent until
+ * `message_id` is set by the send that carries it.
+ */
+export const files = sqliteTable(
+  'files',
+  {
+    id: text('id').primaryKey(),
+    uploaderId: text('uploader_id')
+      .notNull()
+      .references(() => users.id),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: integer('created_at').notNull(),
+    messageId: integer('message_id'),
+    conversationId: text('conversation_id'),
+  },
+  (table) => [
+    index('files_uploader').on(table.uploaderId),
+    index('files_message').on(table.messageId),
+    index('files_sha256').on(table.sha256),
+    // The cleanup of uploads never sent.
+    index('files_unsent_created_at')
+      .on(table.createdAt)
+      .where(sql`message_id IS NULL`),
+  ],
 );

@@ -7,6 +7,7 @@ import {
 } from '../conversation-query.js';
 import type { ConversationRepository } from '../store.js';
 import type { EventAppender } from './append-events.js';
+import { replyRefSql } from './message-columns.js';
 import { conversations, messages, readMarkers } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -61,12 +62,14 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async listFor(userId: string): Promise<ConversationRecord[]> {
-    const rows = this.db.all<ConversationRow>(conversationQuery(userId, null));
+    const rows = this.db.all<ConversationRow>(conversationQuery(userId, null, replyRefSql));
     return Promise.resolve(rows.map(toConversationRecord));
   }
 
   async getFor(userId: string, conversationId: string): Promise<ConversationRecord | null> {
-    const row = this.db.get<ConversationRow | undefined>(conversationQuery(userId, conversationId));
+    const row = this.db.get<ConversationRow | undefined>(
+      conversationQuery(userId, conversationId, replyRefSql),
+    );
     return Promise.resolve(row ? toConversationRecord(row) : null);
   }
 

@@ -4,6 +4,8 @@ import type {
   MessageRepository,
   MessageSearchHit,
   MessageSearchQuery,
+  MessageChange,
+  ReadReceipt,
   SendResult,
   StatusChange,
 } from '../store.js';
@@ -20,7 +22,7 @@ import {
 } from './message-columns.js';
 import { conversations, messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { statusEvent } from '../status-event.js';
+import { messageUpdatedEvents, readEvent, statusEvent } from '../status-event.js';
 
 /** Hot paths use statements prepared once per connection: building SQL per call costs more than running it. */
 export class SqliteMessageRepository implements MessageRepository {
@@ -32,11 +34,19 @@ export class SqliteMessageRepository implements MessageRepository {
   private readonly markSentStatement;
   private readonly markDeliveredStatement;
   private readonly selectDelivered;
+  private readonly editStatement;
+  private readonly deleteStatement;
+  private readonly markReadStatement;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly appender: EventAppender,
     private readonly batcher: TransactionBatcher,
+    /**
+     * Runs after a body was overwritten: takes the old page images out of the write-ahead log
+     * (see openSqliteStore), so the erased text is gone from the files, not only from the tables.
+     */
+    private readonly afterErase: () => void = () => undefined,
   ) {
     this.insertMessage = db
       .insert(messages)
@@ -48,6 +58,7 @@ export class SqliteMessageRepository implements MessageRepository {
         body: sql.placeholder('body'),
         createdAt: sql.placeholder('createdAt'),
         status: sql.placeholder('status'),
+        replyToId: sql.placeholder('replyToId'),
       })
       .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
       .returning({ id: messages.id })
@@ -121,6 +132,46 @@ export class SqliteMessageRepository implements MessageRepository {
       )
       .orderBy(messages.id)
       .prepare();
+    this.editStatement = db
+      .update(messages)
+      .set({ body: sql`${sql.placeholder('body')}`, editedAt: sql`${sql.placeholder('at')}` })
+      .where(
+        and(
+          eq(messages.id, sql.placeholder('id')),
+          eq(messages.senderId, sql.placeholder('senderId')),
+          sql`${messages.deletedAt} IS NULL`,
+        ),
+      )
+      .returning({ id: messages.id })
+      .prepare();
+    this.deleteStatement = db
+      .update(messages)
+      .set({ body: '', deletedAt: sql`${sql.placeholder('at')}` })
+      .where(
+        and(
+          eq(messages.id, sql.placeholder('id')),
+          eq(messages.senderId, sql.placeholder('senderId')),
+          sql`${messages.deletedAt} IS NULL`,
+        ),
+      )
+      .returning({ id: messages.id })
+      .prepare();
+    this.markReadStatement = db
+      .update(messages)
+      .set({
+        status: 'read',
+        deliveredAt: sql`coalesce(${messages.deliveredAt}, ${sql.placeholder('at')})`,
+      })
+      .where(
+        and(
+          eq(messages.conversationId, sql.placeholder('conversationId')),
+          eq(messages.recipientId, sql.placeholder('recipientId')),
+          sql`${messages.id} <= ${sql.placeholder('upTo')}`,
+          sql`${messages.status} IN ('pending', 'sent', 'delivered')`,
+        ),
+      )
+      .returning({ id: messages.id, senderId: messages.senderId })
+      .prepare();
   }
 
   async send(input: {
@@ -132,10 +183,12 @@ export class SqliteMessageRepository implements MessageRepository {
     body: string;
     createdAt: number;
     status: 'pending' | 'sent';
+    replyToId?: string | null;
   }): Promise<SendResult> {
-    const { senderName, ...row } = input;
+    const { senderName, replyToId = null, ...row } = input;
+    const replyTo = replyToId === null ? null : Number(replyToId);
     return this.batcher.run((): SendResult => {
-      const inserted = this.insertMessage.get(row);
+      const inserted = this.insertMessage.get({ ...row, replyToId: replyTo });
       if (!inserted) {
         // The clientId was used before in this conversation: answer with the stored message.
         const stored = this.selectByClientId.get({
@@ -151,6 +204,13 @@ export class SqliteMessageRepository implements MessageRepository {
         senderName,
         anonymized: false,
         deliveredAt: null,
+        editedAt: null,
+        deletedAt: null,
+        replyTo:
+          replyTo === null
+            ? null
+            : (this.selectByIds.all({ ids: idList([inserted.id]) }).map(toMessageRecord)[0]
+                ?.replyTo ?? null),
       };
 
       this.touchConversation.run({
@@ -220,6 +280,72 @@ export class SqliteMessageRepository implements MessageRepository {
           : this.selectDelivered.all({ recipientId, ids: list }).map((row) => String(row.id));
       return { changed, delivered };
     });
+  }
+
+  async edit(change: {
+    messageId: string;
+    senderId: string;
+    body: string;
+    at: number;
+  }): Promise<MessageChange | null> {
+    return this.rewrite(this.editStatement, change);
+  }
+
+  async delete(change: {
+    messageId: string;
+    senderId: string;
+    at: number;
+  }): Promise<MessageChange | null> {
+    return this.rewrite(this.deleteStatement, change);
+  }
+
+  async markRead(
+    recipientId: string,
+    conversationId: string,
+    upToMessageId: string,
+    at: number,
+  ): Promise<ReadReceipt> {
+    const upTo = Number(upToMessageId);
+    if (!Number.isSafeInteger(upTo)) return Promise.resolve({ upToMessageId: null, appended: [] });
+    return this.batcher.run((): ReadReceipt => {
+      const changed = this.markReadStatement.all({ conversationId, recipientId, upTo, at });
+      if (changed.length === 0) return { upToMessageId: null, appended: [] };
+      const newest = String(Math.max(...changed.map((row) => row.id)));
+      // One sender per conversation; none once their account is anonymized.
+      const senderId = changed.find((row) => row.senderId !== null)?.senderId ?? null;
+      const appended =
+        senderId === null
+          ? []
+          : this.appender.append([readEvent(senderId, conversationId, newest, at)], at);
+      return { upToMessageId: newest, appended };
+    });
+  }
+
+  /** An edit or a delete: the row changes and both participants' logs say so, atomically. */
+  private async rewrite(
+    statement: typeof this.editStatement,
+    change: { messageId: string; senderId: string; body?: string; at: number },
+  ): Promise<MessageChange | null> {
+    const id = Number(change.messageId);
+    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
+    const result = this.db.transaction((): MessageChange | null => {
+      const changed = statement.all({
+        id,
+        senderId: change.senderId,
+        at: change.at,
+        ...(change.body === undefined ? {} : { body: change.body }),
+      });
+      if (changed.length === 0) return null;
+      const message = this.selectByIds.all({ ids: idList([id]) }).map(toMessageRecord)[0];
+      if (!message) throw new Error('message vanished after update');
+      const appended = this.appender.append(
+        messageUpdatedEvents(message, change.senderId),
+        change.at,
+      );
+      return { message, appended };
+    });
+    if (result !== null) this.afterErase();
+    return Promise.resolve(result);
   }
 
   async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {

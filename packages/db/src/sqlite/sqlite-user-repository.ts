@@ -1,10 +1,10 @@
-import { and, asc, eq, gte, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import { DELETED_USER_NAME } from '@parley/protocol';
-import type { UserRecord } from '../records.js';
+import type { SettingsRecord, UserRecord } from '../records.js';
 import type { AccountDeletion, UserRepository } from '../store.js';
 import type { EventAppender } from './append-events.js';
 import { messageColumns, toMessageRecord } from './message-columns.js';
-import { conversations, messages, sessions, users } from './schema.js';
+import { conversations, messages, passwordHistory, sessions, users } from './schema.js';
 import { statusEvent } from '../status-event.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -97,6 +97,7 @@ export class SqliteUserRepository implements UserRepository {
           .where(and(eq(users.id, id), isNull(users.deletedAt)))
           .run();
         if (deleted.changes === 0) return null;
+        tx.delete(passwordHistory).where(eq(passwordHistory.userId, id)).run();
 
         const endedSessionIds = tx
           .update(sessions)
@@ -152,7 +153,7 @@ export class SqliteUserRepository implements UserRepository {
   async anonymizeSentBatch(id: string, at: number, batchSize: number): Promise<number> {
     const result = this.db
       .update(messages)
-      .set({ senderId: null, isAnonymized: true, deletedAt: at })
+      .set({ senderId: null, isAnonymized: true })
       .where(
         inArray(
           messages.id,
@@ -165,6 +166,98 @@ export class SqliteUserRepository implements UserRepository {
       )
       .run();
     return Promise.resolve(result.changes);
+  }
+
+  async settings(id: string): Promise<SettingsRecord | null> {
+    const row = this.db
+      .select({ readReceipts: users.readReceipts, typingIndicators: users.typingIndicators })
+      .from(users)
+      .where(eq(users.id, id))
+      .get();
+    return Promise.resolve(row ?? null);
+  }
+
+  async updateSettings(
+    id: string,
+    changes: Partial<SettingsRecord>,
+  ): Promise<SettingsRecord | null> {
+    const set = {
+      ...(changes.readReceipts === undefined ? {} : { readReceipts: changes.readReceipts }),
+      ...(changes.typingIndicators === undefined
+        ? {}
+        : { typingIndicators: changes.typingIndicators }),
+    };
+    if (Object.keys(set).length > 0) this.db.update(users).set(set).where(eq(users.id, id)).run();
+    return this.settings(id);
+  }
+
+  async passwordHistory(id: string, limit: number): Promise<string[]> {
+    const rows = this.db
+      .select({ hash: passwordHistory.passwordHash })
+      .from(passwordHistory)
+      .where(eq(passwordHistory.userId, id))
+      .orderBy(desc(passwordHistory.replacedAt), desc(sql`rowid`))
+      .limit(limit)
+      .all();
+    return Promise.resolve(rows.map((row) => row.hash));
+  }
+
+  async changePassword(change: {
+    userId: string;
+    expectedHash: string;
+    newHash: string;
+    at: number;
+    historyDepth: number;
+    keepSessionId: string;
+  }): Promise<{ endedSessionIds: string[] } | null> {
+    return Promise.resolve(
+      this.db.transaction((tx) => {
+        const updated = tx
+          .update(users)
+          .set({ passwordHash: change.newHash })
+          .where(
+            and(
+              eq(users.id, change.userId),
+              eq(users.passwordHash, change.expectedHash),
+              isNull(users.deletedAt),
+            ),
+          )
+          .run();
+        if (updated.changes === 0) return null;
+        tx.insert(passwordHistory)
+          .values({
+            userId: change.userId,
+            passwordHash: change.expectedHash,
+            replacedAt: change.at,
+          })
+          .run();
+        const kept = tx
+          .select({ rowid: sql<number>`rowid` })
+          .from(passwordHistory)
+          .where(eq(passwordHistory.userId, change.userId))
+          .orderBy(desc(passwordHistory.replacedAt), desc(sql`rowid`))
+          .limit(change.historyDepth)
+          .all()
+          .map((row) => row.rowid);
+        tx.delete(passwordHistory)
+          .where(and(eq(passwordHistory.userId, change.userId), notInArray(sql`rowid`, kept)))
+          .run();
+        const endedSessionIds = tx
+          .update(sessions)
+          .set({ revokedAt: change.at, revokedReason: 'password-changed' })
+          .where(
+            and(
+              eq(sessions.userId, change.userId),
+              isNull(sessions.revokedAt),
+              ne(sessions.id, change.keepSessionId),
+            ),
+          )
+          .returning({ id: sessions.id })
+          .all()
+          .map((row) => row.id);
+        return { endedSessionIds };
+      }),
+    );
   }
 
   async peersOf(id: string): Promise<UserRecord[]> {

@@ -1,0 +1,7 @@
+/** The upload would pass `limitBytes`: nothing of it is kept. */
+export class FileTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the file is larger than ${limitBytes} bytes`);
+    this.name = 'FileTooLargeError';
+  }
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
+import type { Store } from '../store.js';
+import { dialects, type TestDatabase } from '../test-dialects.js';
+
+const pg = dialects.find((dialect) => dialect.name === 'postgres')!;
+const it = pg.available ? vitestIt : vitestIt.skip;
+
+describe('erasing a message body (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let store: Store;
+  let sql: postgres.Sql;
+
+  beforeAll(async () => {
+    if (!pg.available) return;
+    database = await pg.create();
+    store = await database.open();
+    sql = postgres(database.url!, { max: 1, onnotice: () => undefined });
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await database?.dispose();
+  });
+
+  /** Where the live rows could still hold a word: bodies, search vectors (through the index), events. */
+  const traces = async (word: string) => {
+    const [rows] = await sql<Array<{ count: number }>>`
+      SELECT count(*)::int AS count FROM messages WHERE body ILIKE ${`%${word}%`}`;
+    const [events] = await sql<Array<{ count: number }>>`
+      SELECT count(*)::int AS count FROM events WHERE payload ILIKE ${`%${word}%`}`;
+    const [lexemes] = await sql<Array<{ count: number }>>`
+      SELECT count(*)::int AS count FROM ts_stat('SELECT search FROM messages') WHERE word = ${word}`;
+    // Through the GIN index itself, not a recheck of the rows.
+    const indexed = await sql.begin(async (tx) => {
+      await tx`SET LOCAL enable_seqscan = off`;
+      const [row] = await tx<Array<{ count: number }>>`
+        SELECT count(*)::int AS count FROM messages
+        WHERE search @@ to_tsquery('parley_search', ${word})`;
+      return row?.count ?? 0;
+    });
+    return {
+      rows: rows?.count ?? 0,
+      events: events?.count ?? 0,
+      lexemes: lexemes?.count ?? 0,
+      indexed,
+    };
+  };
+
+  const conversation = async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    for (const id of [a, b]) {
+      await store.users.create({
+        id,
+        username: `u${id.slice(0, 8)}`,
+        passwordHash: 'h',
+        createdAt: 1,
+      });
+    }
+    const { conversationId } = await store.conversations.open(
+      { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
+      b,
+    );
+    const send = async (body: string) =>
+      (
+        await store.messages.send({
+          conversationId,
+          clientId: randomUUID(),
+          senderId: a,
+          senderName: 'a',
+          recipientId: b,
+          body,
+          createdAt: 1,
+          status: 'pending',
+        })
+      ).message;
+    return { a, send };
+  };
+
+  it('takes deleted text out of the row, the search vector and its index in one transaction', async () => {
+    const { a, send } = await conversation();
+    const message = await send('the vault code is marmalade quixotic');
+    expect(await traces('quixotic')).toEqual({ rows: 1, events: 0, lexemes: 1, indexed: 1 });
+    await store.messages.delete({ messageId: message.id, senderId: a, at: 100 });
+    expect(await traces('quixotic')).toEqual({ rows: 0, events: 0, lexemes: 0, indexed: 0 });
+    expect(await traces('marmalade')).toEqual({ rows: 0, events: 0, lexemes: 0, indexed: 0 });
+  });
+
+  it('takes the text an edit replaced out of the row and the index', async () => {
+    const { a, send } = await conversation();
+    const message = await send('meet me at the obsidianwharf');
+    await store.messages.edit({
+      messageId: message.id,
+      senderId: a,
+      body: 'meet me at the station',
+      at: 100,
+    });
+    expect(await traces('obsidianwharf')).toEqual({ rows: 0, events: 0, lexemes: 0, indexed: 0 });
+    expect((await traces('station')).indexed).toBe(1);
+  });
+});
