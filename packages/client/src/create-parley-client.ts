@@ -14,6 +14,7 @@ import {
 import { accessTokenContextKey, authLink } from './auth-link.js';
 import { AuthSession } from './auth-session.js';
 import { backoffDelay } from './backoff.js';
+import type { CheckConnectionOptions, ConnectionCheck } from './connection-check.js';
 import { ConnectionTracker } from './connection-tracker.js';
 import { Emitter } from './emitter.js';
 import { EventListeners } from './event-listeners.js';
@@ -22,6 +23,7 @@ import type { OutboxEntry } from './outbox.js';
 import type { ParleyClient, ParleyClientOptions } from './parley-client.js';
 import { createParleyFiles } from './parley-files.js';
 import { RealtimeSession } from './realtime-session.js';
+import { SocketActivity } from './socket-activity.js';
 import { memoryStorage } from './storage.js';
 import { timeoutLink } from './timeout-link.js';
 import { TypingNotifier } from './typing-notifier.js';
@@ -48,7 +50,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const storageKey = options.storageKey ?? 'parley';
   const retryDelayMs = options.retryDelayMs ?? ((attempt: number) => backoffDelay(attempt));
   const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
-  const WebSocketClass = resolveWebSocket(options.WebSocket);
+  const activity = new SocketActivity(resolveWebSocket(options.WebSocket));
   const ackMode = options.ack ?? 'auto';
   if (ackMode !== 'auto' && ackMode !== 'manual') {
     throw new TypeError(`ack must be 'auto' or 'manual', not ${JSON.stringify(ackMode)}`);
@@ -91,7 +93,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     const created: WsClient = createWSClient({
       url: wsUrl,
       // tRPC types the option as the DOM's class; it uses only what WebSocketLike has.
-      WebSocket: WebSocketClass as unknown as typeof WebSocket,
+      WebSocket: activity.WebSocket as unknown as typeof WebSocket,
       // Connect only once there is something to subscribe to (after sign-in); close when idle.
       lazy: { enabled: true, closeMs: 10_000 },
       keepAlive: {
@@ -218,6 +220,47 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     void previous.close();
   };
 
+  /** One check at a time: a focus and a visibilitychange that come together share one round trip. */
+  let runningCheck: Promise<ConnectionCheck> | null = null;
+  const checkConnection = (checkOptions: CheckConnectionOptions = {}): Promise<ConnectionCheck> => {
+    if (!realtime || closed) return Promise.resolve('offline');
+    if (runningCheck) return runningCheck;
+    const timeoutMs = checkOptions.timeoutMs ?? 3_000;
+    const ifSilentForMs = checkOptions.ifSilentForMs ?? 0;
+    const socket = wsClient.connection;
+    const open = socket?.state === 'open' ? socket.ws : null;
+    const lastFrameAt = open ? activity.lastFrameAt(open) : undefined;
+    if (
+      tracker.get().kind === 'online' &&
+      lastFrameAt !== undefined &&
+      Date.now() - lastFrameAt < ifSilentForMs
+    )
+      return Promise.resolve('alive');
+    const check = async (): Promise<ConnectionCheck> => {
+      const checked = wsClient;
+      if (tracker.get().kind !== 'reconnecting' && open) {
+        if (await activity.ping(open, timeoutMs)) {
+          // The server answers: what waits for a backoff timer (unsent messages, acks) goes now.
+          realtime?.retryNow();
+          return 'alive';
+        }
+        if (!realtime || closed) return 'offline';
+        // Dead, unless something else replaced the socket meanwhile: then the new one stands.
+        if (wsClient === checked) reconnectNow();
+        return 'reconnecting';
+      }
+      // Waiting out a backoff (or the socket is gone): go now, but not in a loop when checks come often.
+      if (tracker.get().kind !== 'connecting' && Date.now() - lastReconnectNow >= timeoutMs)
+        reconnectNow();
+      return 'reconnecting';
+    };
+    const running = check().finally(() => {
+      runningCheck = null;
+    });
+    runningCheck = running;
+    return running;
+  };
+
   // While a reconnect waits out its delay, a cheap GET /healthz asks whether the server is back; when it
   // is, the reconnect goes at once rather than when the (possibly long) delay ends.
   const healthProbeMs = options.healthProbeMs ?? 1_000;
@@ -321,6 +364,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     connection: () => tracker.get(),
     onConnectionChange: (listener) => tracker.onChange(guard('connection', listener)),
     reconnectNow,
+    checkConnection,
     onEvent: (listener) => events.add(listener),
     isOwn: (event) => {
       const self = session.user();

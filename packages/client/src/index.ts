@@ -8,6 +8,7 @@ export type {
 export { TypingNotifier, type TypingNotifierOptions } from './typing-notifier.js';
 export { compareMessageIds } from './message-order.js';
 export type { ConnectionState } from './connection-tracker.js';
+export type { CheckConnectionOptions, ConnectionCheck } from './connection-check.js';
 export type {
   DownloadedFile,
   DownloadOptions,

@@ -1,6 +1,7 @@
 import type { AppRouter } from '@parley/api';
 import type { ChatEvent, Message, PresenceEvent, Settings, User } from '@parley/protocol';
 import type { TRPCClient } from '@trpc/client';
+import type { CheckConnectionOptions, ConnectionCheck } from './connection-check.js';
 import type { ConnectionState } from './connection-tracker.js';
 import type { EventListener } from './event-listeners.js';
 import type { ErrorHook } from './listener-errors.js';
@@ -102,6 +103,16 @@ export interface ParleyClient {
    * `online` event), and retries unsent messages at once. Does nothing while signed out.
    */
   reconnectNow(): void;
+  /**
+   * Asks the server now whether the socket still works, for when a person starts looking (window focus,
+   * the page becoming visible, the browser's `online` event) or is about to send: a ping that must be
+   * answered within `timeoutMs` (default 3 s). Without an answer the socket counts as dead and a new one
+   * is opened at once, instead of when the keep-alive (25 s + 5 s by default) would notice; with an
+   * answer, unsent messages waiting for a retry go now. While a reconnect waits out its backoff, it
+   * reconnects now. Resolves `'offline'` and does nothing while
+   * signed out. Concurrent calls share one check.
+   */
+  checkConnection(options?: CheckConnectionOptions): Promise<ConnectionCheck>;
   /**
    * Every chat event once (replays and re-pushes are dropped), to a listener that may be async. Incoming messages
    * are acknowledged once the listeners succeeded (or at `event.ack()` with `ack: 'manual'`); one whose

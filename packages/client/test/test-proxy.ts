@@ -15,6 +15,11 @@ export interface TestProxy {
    * answer, as on a half-open connection. WebSockets keep working.
    */
   holdHttp(on: boolean): void;
+  /**
+   * The WebSockets open now go silent for good: nothing more is forwarded either way and nothing is closed, as
+   * when the network under a connection died without a word (Wi-Fi changed, laptop slept). New connections work.
+   */
+  silenceWebSockets(): void;
   /** Connections accepted so far. */
   connections(): number;
   close(): Promise<void>;
@@ -23,6 +28,8 @@ export interface TestProxy {
 /** A TCP proxy in front of a test server, to break connections the way real networks do. */
 export async function startTestProxy(target: { port: number }): Promise<TestProxy> {
   const open = new Set<Socket>();
+  const silenced = new WeakSet<Socket>();
+  const webSockets = new Set<Socket>();
   let accepted = 0;
   let dropping = false;
   let holding = false;
@@ -39,6 +46,7 @@ export async function startTestProxy(target: { port: number }): Promise<TestProx
       reset(upstream);
       open.delete(client);
       open.delete(upstream);
+      webSockets.delete(client);
     };
     client.on('error', cut);
     upstream.on('error', cut);
@@ -47,10 +55,13 @@ export async function startTestProxy(target: { port: number }): Promise<TestProx
     let kind: 'http' | 'websocket' | null = null;
     client.on('data', (chunk: Buffer) => {
       kind ??= /\r\nupgrade:\s*websocket/i.test(chunk.toString('latin1')) ? 'websocket' : 'http';
+      if (kind === 'websocket') webSockets.add(client);
+      if (silenced.has(client)) return;
       if (holding && kind === 'http') return;
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
+      if (silenced.has(client)) return;
       if (dropping) cut();
       else client.write(chunk);
     });
@@ -62,6 +73,9 @@ export async function startTestProxy(target: { port: number }): Promise<TestProx
     killAll() {
       for (const socket of open) reset(socket);
       open.clear();
+    },
+    silenceWebSockets() {
+      for (const socket of webSockets) silenced.add(socket);
     },
     holdHttp(on) {
       holding = on;
