@@ -18,6 +18,10 @@ const type = (element: HTMLElement, value: string): void => {
   fireEvent.input(element, { target: { value } });
 };
 
+/** The options of every `checkConnection` call so far. */
+const checks = (calls: Array<[string, unknown]>): unknown[] =>
+  calls.filter(([name]) => name === 'checkConnection').map(([, options]) => options);
+
 describe('sign up', () => {
   it('shows the password rules as a live checklist', async () => {
     window.location.hash = '#/signup';
@@ -321,7 +325,7 @@ describe('signed in', () => {
     expect(document.querySelector('[data-connection]')).toBeNull();
   });
 
-  it('says so at once when the browser goes offline, shows presence as unknown, and reconnects when it is back', async () => {
+  it('says so at once when the browser goes offline, shows presence as unknown, and checks the connection when it is back', async () => {
     const { fake } = signedIn();
     const list = await screen.findByTestId('conversation-list');
     const dot = () => list.querySelector(`[data-conversation="bob"] [data-presence]`);
@@ -329,14 +333,44 @@ describe('signed in', () => {
     window.dispatchEvent(new Event('offline'));
     expect(screen.getByRole('status').textContent).toContain('You are offline');
     expect(dot()?.getAttribute('data-presence')).toBe('unknown');
-    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(0);
+    expect(checks(fake.calls)).toEqual([]);
     window.dispatchEvent(new Event('online'));
-    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(1);
+    expect(checks(fake.calls)).toEqual([{ timeoutMs: 3_000 }]);
     expect(document.querySelector('[data-connection]')).toBeNull();
 
     // "Retry now" while a reconnect waits
     fake.setConnection({ kind: 'reconnecting', retryAt: Date.now() + 4_000 });
     fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
-    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(2);
+    expect(fake.calls.filter(([name]) => name === 'reconnectNow')).toHaveLength(1);
+  });
+
+  it('checks the connection at once (3 s to answer) when the window gets focus or the page becomes visible', async () => {
+    const { fake } = signedIn();
+    await screen.findByTestId('conversation-list');
+    expect(checks(fake.calls)).toEqual([]);
+    window.dispatchEvent(new Event('focus'));
+    expect(checks(fake.calls)).toEqual([{ timeoutMs: 3_000 }]);
+
+    let visibility: DocumentVisibilityState = 'hidden';
+    const descriptor = Object.getOwnPropertyDescriptor(document, 'visibilityState');
+    Object.defineProperty(document, 'visibilityState', {
+      configurable: true,
+      get: () => visibility,
+    });
+    try {
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(checks(fake.calls)).toHaveLength(1); // hidden: nobody is looking
+      visibility = 'visible';
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(checks(fake.calls)).toEqual([{ timeoutMs: 3_000 }, { timeoutMs: 3_000 }]);
+    } finally {
+      if (descriptor) Object.defineProperty(document, 'visibilityState', descriptor);
+      else delete (document as { visibilityState?: DocumentVisibilityState }).visibilityState;
+    }
+
+    // Unmounted: no more checks
+    cleanup();
+    window.dispatchEvent(new Event('focus'));
+    expect(checks(fake.calls)).toHaveLength(2);
   });
 });

@@ -44,3 +44,21 @@ describe('composer typing indicator', () => {
     expect(typingCalls(fake.calls)).toEqual([]);
   });
 });
+
+describe('composer send', () => {
+  it('asks the client to check a socket that has been silent for 5 s right before the send', async () => {
+    const { fake } = await openChatWithBob();
+    const before = fake.calls.length;
+    type(screen.getByLabelText('Message'), 'hello?');
+    fireEvent.keyDown(screen.getByLabelText('Message'), { key: 'Enter' });
+    const names = fake.calls.slice(before).map(([name]) => name);
+    expect(names.filter((name) => name === 'checkConnection' || name === 'send')).toEqual([
+      'checkConnection',
+      'send',
+    ]);
+    expect(fake.calls.find(([name]) => name === 'checkConnection')?.[1]).toEqual({
+      timeoutMs: 3_000,
+      ifSilentForMs: 5_000,
+    });
+  });
+});

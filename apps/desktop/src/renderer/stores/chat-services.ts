@@ -2,6 +2,7 @@ import type { ChatEvent, Message } from '@parley/protocol';
 import { createEffect, createSignal, on, onCleanup } from 'solid-js';
 import { compareMessageIds, type OutboxEntry } from '@parley/client';
 import type { ChatClient } from '../lib/chat-client';
+import { sendingCheck } from '../lib/connection-checks';
 import type { Platform } from '../lib/platform';
 import { createAccountSettingsStore } from './account-settings-store';
 import { createComposeStore } from './compose-store';
@@ -208,6 +209,9 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
     announcement,
     announce: (text: string): void => announce(text),
     send(conversationId: string, body: string, replyToId?: string): OutboxEntry {
+      // The message goes over HTTP either way; a dead socket would only hide its delivery and the
+      // answer, so a socket silent for a while is checked (and replaced) alongside.
+      void client.checkConnection(sendingCheck);
       const entry = client.send(
         conversationId,
         body,

@@ -252,6 +252,10 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     connection: () => connection,
     onConnectionChange: subscribe(listeners.connection),
     reconnectNow: () => void calls.push(['reconnectNow', null]),
+    checkConnection: (options) => {
+      calls.push(['checkConnection', options ?? null]);
+      return Promise.resolve(connection.kind === 'offline' ? 'offline' : 'alive');
+    },
     onEvent: subscribe(listeners.event),
     isOwn: (event) => event.type === 'message' && event.message.senderId === user?.id,
     onPresence: subscribe(listeners.presence),
