@@ -34,7 +34,10 @@ export class SocketActivity {
 
   /**
    * Sends "PING" and resolves true once a "PONG" arrives within `timeoutMs`, false when none does or the
-   * socket closes first.
+   * socket closes first. tRPC matches PONGs to its own pings in order; after a server-requested move to
+   * a new socket it pings the old one to know when to close it, and an extra PONG from here may let it
+   * close that old socket a round trip early. Id-carrying events are resumed on the new socket either
+   * way, so at most an id-less presence update in flight during the move could be missed.
    */
   ping(socket: WebSocketLike, timeoutMs: number): Promise<boolean> {
     const listening = socket as ListeningSocket;
