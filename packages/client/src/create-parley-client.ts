@@ -172,6 +172,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     tracker.set({ kind: 'offline' });
   };
 
+  const files = createParleyFiles({ baseUrl: base, session });
+
   const startRealtime = async (user: User): Promise<void> => {
     if (closed) return;
     tracker.set({ kind: 'connecting' });
@@ -187,6 +189,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       skipOwnMessages: options.skipOwnMessages ?? false,
       presence,
       outboxChanges,
+      upload: (body, upload) => files.upload(body, upload),
       onUnauthorized: async () => {
         // The server answers a refused socket's subscriptions UNAUTHORIZED and then closes it with
         // 4001. When that close came first, its reconnect gets (or got) the fresh token: a second
@@ -274,7 +277,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
 
   return {
     api,
-    files: createParleyFiles({ baseUrl: base, session }),
+    files,
     user: () => session.user(),
     register: async (username, password) =>
       signIn(await publicApi.auth.register.mutate({ username, password })),
@@ -318,10 +321,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       return event.type === 'message' && self !== null && event.message.senderId === self.id;
     },
     onPresence: (listener) => presence.add(guard('presence', listener)),
-    send: (conversationId, body) => {
+    send: (conversationId, body, file) => {
       if (!realtime) throw new Error('Sign in before sending messages.');
-      return realtime.outbox.enqueue(conversationId, body);
+      return realtime.outbox.enqueue(conversationId, body, file);
     },
+    cancelSend: (clientId) => realtime?.outbox.cancel(clientId) ?? false,
+    retrySend: (clientId) => realtime?.outbox.retry(clientId) ?? false,
     outbox: () => realtime?.outbox.list() ?? [],
     onOutboxChange: (listener) => outboxChanges.add(guard('outbox', listener)),
     flush: async () => {

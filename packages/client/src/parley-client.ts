@@ -4,7 +4,7 @@ import type { TRPCClient } from '@trpc/client';
 import type { ConnectionState } from './connection-tracker.js';
 import type { EventListener } from './event-listeners.js';
 import type { ErrorHook } from './listener-errors.js';
-import type { OutboxEntry } from './outbox.js';
+import type { OutboxEntry, OutgoingFile } from './outbox.js';
 import type { ParleyFiles } from './parley-files.js';
 import type { KeyValueStorage } from './storage.js';
 import type { WebSocketConstructor } from './websocket.js';
@@ -100,8 +100,18 @@ export interface ParleyClient {
   /** Whether the event is a message you sent (from this or another session). */
   isOwn(event: ChatEvent): boolean;
   onPresence(listener: (event: PresenceEvent) => void): () => void;
-  /** Queues a message and returns at once with status `sending` (or `failed` when the body is invalid). */
-  send(conversationId: string, body: string): OutboxEntry;
+  /**
+   * Queues a message and returns at once with status `sending` (or `failed` when the body is invalid). With a
+   * file, the file is uploaded first (progress in the entry's `file.loaded`, retried with backoff while the
+   * server cannot be reached) and the message is sent with its `fileId`; the body may then be empty. The
+   * file's bytes stay in memory until uploaded: an app that closes before that loses them (the entry is then
+   * `failed` on the next start), while a message whose file was uploaded is still sent.
+   */
+  send(conversationId: string, body: string, file?: OutgoingFile): OutboxEntry;
+  /** Drops a queued message not sent yet (its upload is aborted); false once it is sent or being sent. */
+  cancelSend(clientId: string): boolean;
+  /** Queues a `failed` message again (a failed upload, a refused send); false when it cannot be retried. */
+  retrySend(clientId: string): boolean;
   outbox(): OutboxEntry[];
   onOutboxChange(listener: (entries: OutboxEntry[]) => void): () => void;
   /** Resolves once tokens, cursor and outbox are written to storage and queued acks are sent. */
