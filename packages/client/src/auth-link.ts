@@ -13,14 +13,17 @@ export const publicPaths: ReadonlySet<string> = new Set([
 /** Where the auth link leaves the access token for the HTTP links' `headers`. */
 export const accessTokenContextKey = 'parleyAccessToken';
 
-const isUnauthorized = (error: unknown): boolean => {
+/**
+ * The server refused the access token. An UNAUTHORIZED that names fields is an answer about what was typed
+ * (`account.changePassword` with a wrong current password): refreshing and retrying would only send the wrong
+ * password again, counting a second failed login.
+ */
+const isTokenRefused = (error: unknown): boolean => {
   if (!(error instanceof TRPCClientError)) return false;
   const data: unknown = error.data;
-  return (
-    typeof data === 'object' &&
-    data !== null &&
-    (data as { code?: unknown }).code === 'UNAUTHORIZED'
-  );
+  if (typeof data !== 'object' || data === null) return false;
+  const { code, fieldErrors } = data as { code?: unknown; fieldErrors?: unknown };
+  return code === 'UNAUTHORIZED' && (fieldErrors === undefined || fieldErrors === null);
 };
 
 /**
@@ -50,7 +53,7 @@ export function authLink(session: AuthSession): TRPCLink<AppRouter> {
             next: (value) => observer.next(value),
             complete: () => observer.complete(),
             error: (error) => {
-              if (retried || token === null || !isUnauthorized(error)) {
+              if (retried || token === null || !isTokenRefused(error)) {
                 observer.error(error);
                 return;
               }

@@ -24,6 +24,7 @@ import { createParleyFiles } from './parley-files.js';
 import { RealtimeSession } from './realtime-session.js';
 import { memoryStorage } from './storage.js';
 import { timeoutLink } from './timeout-link.js';
+import { TypingNotifier } from './typing-notifier.js';
 import { resolveWebSocket } from './websocket.js';
 
 /** The WebSocket close code of an expired or revoked access token (docs/api.md, "WebSocket close codes"). */
@@ -270,7 +271,15 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     return auth.user;
   };
 
+  const typing = new TypingNotifier({
+    send: (conversationId, value) =>
+      session.user()
+        ? api.conversations.typing.mutate({ conversationId, typing: value })
+        : Promise.resolve(),
+  });
+
   const signOutLocally = async (): Promise<void> => {
+    typing.reset();
     await stopRealtime(true);
     await session.clear();
   };
@@ -321,12 +330,45 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       return event.type === 'message' && self !== null && event.message.senderId === self.id;
     },
     onPresence: (listener) => presence.add(guard('presence', listener)),
-    send: (conversationId, body, file) => {
+    send: (conversationId, body, sendOptions) => {
       if (!realtime) throw new Error('Sign in before sending messages.');
-      return realtime.outbox.enqueue(conversationId, body, file);
+      const entry = realtime.outbox.enqueue(conversationId, body, sendOptions);
+      if (entry.status !== 'failed') typing.sent(conversationId);
+      return entry;
     },
     cancelSend: (clientId) => realtime?.outbox.cancel(clientId) ?? false,
     retrySend: (clientId) => realtime?.outbox.retry(clientId) ?? false,
+    messages: {
+      edit: async (messageId, body) => {
+        const message = await api.messages.edit.mutate({ messageId, body });
+        realtime?.outbox.updated(message);
+        return message;
+      },
+      delete: async (messageId) => {
+        await api.messages.delete.mutate({ messageId });
+        realtime?.outbox.erase(messageId, Date.now());
+      },
+    },
+    account: {
+      settings: () => api.account.settings.query(),
+      updateSettings: (change) => api.account.updateSettings.mutate(change),
+      changePassword: async (currentPassword, newPassword) => {
+        const auth = await api.account.changePassword.mutate({
+          currentPassword,
+          newPassword,
+        });
+        // The old refresh token is used up: only the new tokens keep this session going, also after a restart.
+        session.set(auth);
+        await session.flush();
+        return auth.user;
+      },
+    },
+    conversations: {
+      typing: async (conversationId, value) => {
+        await api.conversations.typing.mutate({ conversationId, typing: value });
+      },
+    },
+    typing,
     outbox: () => realtime?.outbox.list() ?? [],
     onOutboxChange: (listener) => outboxChanges.add(guard('outbox', listener)),
     flush: async () => {

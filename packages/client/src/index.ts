@@ -1,5 +1,12 @@
 export { createParleyClient, TOKEN_REJECTED_CLOSE_CODE } from './create-parley-client.js';
-export type { ParleyClient, ParleyClientOptions, ParleyClientStats } from './parley-client.js';
+export type {
+  ParleyClient,
+  ParleyClientOptions,
+  ParleyClientStats,
+  SendOptions,
+} from './parley-client.js';
+export { TypingNotifier, type TypingNotifierOptions } from './typing-notifier.js';
+export { compareMessageIds } from './message-order.js';
 export type { ConnectionState } from './connection-tracker.js';
 export type {
   DownloadedFile,
@@ -30,6 +37,9 @@ export type {
   Peer,
   PeerPresence,
   PresenceEvent,
+  ReplyRef,
+  Settings,
+  TypingEvent,
   SearchHit,
   SearchPage,
   Session,

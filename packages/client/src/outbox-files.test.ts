@@ -31,9 +31,11 @@ describe('outbox with files', () => {
       if (file) loaded.push(file.loaded);
     });
     const entry = a.client.send(conversationId, '', {
-      body: bytes,
-      name: 'plan.pdf',
-      contentType: 'application/pdf',
+      file: {
+        body: bytes,
+        name: 'plan.pdf',
+        contentType: 'application/pdf',
+      },
     });
     expect(entry).toMatchObject({
       status: 'sending',
@@ -62,8 +64,10 @@ describe('outbox with files', () => {
     await env.server.stop();
     const bytes = bytesOf(200_000, 2);
     const entry = a.client.send(conversationId, 'while offline', {
-      body: new Blob([bytes], { type: 'image/png' }),
-      name: 'offline.png',
+      file: {
+        body: new Blob([bytes], { type: 'image/png' }),
+        name: 'offline.png',
+      },
     });
     await eventually(() => expect(a.client.outbox()[0]?.error).toContain('Cannot reach'));
     await sleep(300); // several retries, all failing
@@ -89,9 +93,11 @@ describe('outbox with files', () => {
   it('a refused upload fails the entry; the app may retry it or cancel it; nothing is sent', async () => {
     const { a, b, conversationId } = await pair();
     const entry = a.client.send(conversationId, 'too big', {
-      body: bytesOf(MAX_FILE_BYTES + 1, 3),
-      name: 'big.zip',
-      contentType: 'application/zip',
+      file: {
+        body: bytesOf(MAX_FILE_BYTES + 1, 3),
+        name: 'big.zip',
+        contentType: 'application/zip',
+      },
     });
     await eventually(() => expect(a.client.outbox()[0]?.status).toBe('failed'));
     expect(a.client.outbox()[0]?.error).toBeTruthy();
@@ -115,7 +121,9 @@ describe('outbox with files', () => {
         cancelled = a.client.cancelSend(entry.clientId);
       }
     });
-    a.client.send(conversationId, '', { body: bytesOf(MAX_FILE_BYTES, 4), name: 'cancel.bin' });
+    a.client.send(conversationId, '', {
+      file: { body: bytesOf(MAX_FILE_BYTES, 4), name: 'cancel.bin' },
+    });
     await eventually(() => expect(cancelled).toBe(true));
     expect(a.client.outbox()).toEqual([]);
     await sleep(300);
@@ -128,7 +136,9 @@ describe('outbox with files', () => {
     const storage = env.fileStorage('files-outbox.json');
     const { a, conversationId } = await pair({ storage });
     await env.server.stop();
-    const lost = a.client.send(conversationId, 'lost', { body: bytesOf(1000, 5), name: 'a.txt' });
+    const lost = a.client.send(conversationId, 'lost', {
+      file: { body: bytesOf(1000, 5), name: 'a.txt' },
+    });
     await a.client.flush();
     a.client.close();
     await env.server.start();

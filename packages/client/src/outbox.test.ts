@@ -29,11 +29,13 @@ function ownMessage(
 function fakeServer() {
   const stored = new Map<string, Message>();
   const calls: string[] = [];
+  const replies: Array<string | undefined> = [];
   let failures = 0;
   let failWith: () => Error = networkError;
   let hold: Promise<void> | null = null;
-  const send: SendMessage = async ({ conversationId, clientId, body }) => {
+  const send: SendMessage = async ({ conversationId, clientId, body, replyToId }) => {
     calls.push(clientId);
+    replies.push(replyToId);
     if (hold) await hold;
     if (failures > 0) {
       failures--;
@@ -50,6 +52,7 @@ function fakeServer() {
     send,
     stored,
     calls,
+    replies,
     fail(times: number, error: () => Error = networkError) {
       failures = times;
       failWith = error;
@@ -277,5 +280,65 @@ describe('Outbox', () => {
     });
     expect(outbox.stored({ ...message, clientId: 'someone-else' })).toBe(false);
     outbox.close();
+  });
+
+  it('sends a reply with its replyToId, also after a restart, and plain messages without one', async () => {
+    const server = fakeServer();
+    const storage = memoryStorage();
+    const first = new Outbox({ storage, key: 'k', send: server.send });
+    const reply = first.enqueue('conv', 'answer', { replyToId: '17' });
+    expect(reply.replyToId).toBe('17');
+    await first.flush();
+    first.close();
+    const second = new Outbox({ storage, key: 'k', send: server.send });
+    await second.load();
+    second.start();
+    second.enqueue('conv', 'plain');
+    await vi.waitFor(() => expect(server.calls).toHaveLength(2));
+    expect(server.replies).toEqual(['17', undefined]);
+    expect(second.get(reply.clientId)?.replyToId).toBe('17');
+  });
+
+  it('a read event marks our stored messages up to that id read, not later ones nor failed ones', async () => {
+    const server = fakeServer();
+    const outbox = new Outbox({ storage: memoryStorage(), key: 'k', send: server.send });
+    outbox.start();
+    const [a, b, c] = ['one', 'two', 'three'].map((body) => outbox.enqueue('conv', body));
+    const other = outbox.enqueue('elsewhere', 'four');
+    await vi.waitFor(() => expect(outbox.get(other.clientId)?.status).toBe('pending'));
+    await vi.waitFor(() => expect(outbox.get(c!.clientId)?.status).toBe('pending'));
+    const idOf = (clientId: string) => outbox.get(clientId)?.message?.id ?? '';
+    expect(outbox.applyRead('conv', idOf(b!.clientId))).toBe(true);
+    expect([a, b, c, other].map((e) => outbox.get(e!.clientId)?.status)).toEqual([
+      'read',
+      'read',
+      'pending',
+      'pending',
+    ]);
+    expect(outbox.get(a!.clientId)?.message?.status).toBe('read');
+    // again: nothing changes; a status event cannot move a read message back
+    expect(outbox.applyRead('conv', idOf(b!.clientId))).toBe(false);
+    expect(outbox.applyStatus(a!.clientId, 'delivered')).toBe(false);
+    expect(outbox.get(a!.clientId)?.status).toBe('read');
+  });
+
+  it('an edit or delete of one of its messages shows in the entry', async () => {
+    const server = fakeServer();
+    const outbox = new Outbox({ storage: memoryStorage(), key: 'k', send: server.send });
+    outbox.start();
+    const entry = outbox.enqueue('conv', 'typo');
+    await vi.waitFor(() => expect(outbox.get(entry.clientId)?.status).toBe('pending'));
+    const stored = outbox.get(entry.clientId)!.message!;
+    expect(outbox.updated({ ...stored, body: 'fixed', editedAt: 5, status: 'sent' })).toBe(true);
+    expect(outbox.get(entry.clientId)?.body).toBe('fixed');
+    expect(outbox.get(entry.clientId)?.message?.editedAt).toBe(5);
+    expect(outbox.get(entry.clientId)?.message?.status).toBe('sent');
+    // someone else's message with a clientId that happens to match is not ours
+    expect(outbox.updated({ ...stored, id: 'other', body: '' })).toBe(false);
+    expect(outbox.erase(stored.id, 9)).toBe(true);
+    expect(outbox.get(entry.clientId)?.body).toBe('');
+    expect(outbox.get(entry.clientId)?.message).toMatchObject({ body: '', deletedAt: 9 });
+    expect(outbox.erase(stored.id, 10)).toBe(false);
+    expect(JSON.stringify(outbox.list())).not.toContain('fixed');
   });
 });

@@ -2,6 +2,7 @@ import type { Attachment, Message, MessageStatus } from '@parley/protocol';
 import { attachmentCaptionSchema, messageBodySchema } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
 import { describeError, isPermanentError } from './describe-error.js';
+import { compareMessageIds } from './message-order.js';
 import { Emitter } from './emitter.js';
 import type { UploadBody, UploadOptions } from './parley-files.js';
 import { PersistedValue } from './persisted-value.js';
@@ -21,6 +22,8 @@ export interface OutboxEntry {
   message: Message | null;
   /** Why the message failed for good (validation, not a participant), or the last retry's error while `sending`. */
   error: string | null;
+  /** The message this one replies to (`send(…, { replyToId })`); absent when it is no reply. */
+  replyToId?: string;
   /** The file it carries, uploaded before the message is sent; null for a text message. */
   file: OutboxFile | null;
 }
@@ -53,6 +56,7 @@ export type SendMessage = (input: {
   clientId: string;
   body: string;
   fileId?: string;
+  replyToId?: string;
 }) => Promise<Message>;
 
 export type UploadFile = (body: UploadBody, options: UploadOptions) => Promise<Attachment>;
@@ -80,6 +84,10 @@ const rank: Record<OutboxEntry['status'], number> = {
   read: 4,
   failed: 3,
 };
+
+/** The further along of a message's two statuses. */
+const best = (a: OutboxEntry['status'], b: MessageStatus): MessageStatus =>
+  a !== 'sending' && rank[a] > rank[b] ? a : b;
 
 const isSettled = (entry: OutboxEntry): boolean =>
   entry.status === 'delivered' || entry.status === 'read' || entry.status === 'failed';
@@ -125,6 +133,7 @@ function parseEntries(value: unknown): OutboxEntry[] {
         typeof (e as OutboxEntry).conversationId === 'string' &&
         typeof (e as OutboxEntry).body === 'string' &&
         typeof (e as OutboxEntry).status === 'string' &&
+        ['undefined', 'string'].includes(typeof (e as OutboxEntry).replyToId) &&
         (e as OutboxEntry).status in rank,
     );
 }
@@ -217,7 +226,12 @@ export class Outbox {
    * Queues a message, with a file to upload first when given (its body may then be empty). The file's
    * upload is retried with backoff like the send; `cancel` drops the entry before it is sent.
    */
-  enqueue(conversationId: string, body: string, file?: OutgoingFile): OutboxEntry {
+  enqueue(
+    conversationId: string,
+    body: string,
+    options: { replyToId?: string; file?: OutgoingFile } = {},
+  ): OutboxEntry {
+    const { replyToId, file } = options;
     const parsed = (file ? attachmentCaptionSchema : messageBodySchema).safeParse(body);
     const error =
       file && !this.options.upload
@@ -246,6 +260,7 @@ export class Outbox {
             loaded: 0,
           }
         : null,
+      ...(replyToId === undefined ? {} : { replyToId }),
     };
     if (file) this.fileBodies.set(entry.clientId, file.body);
     this.entries.set(entry.clientId, entry);
@@ -320,6 +335,49 @@ export class Outbox {
   }
 
   /**
+   * A `read` event: the peer has read our messages of the conversation up to `upToMessageId` (server order).
+   * Returns whether an entry changed.
+   */
+  applyRead(conversationId: string, upToMessageId: string): boolean {
+    let changed = false;
+    for (const entry of this.entries.values()) {
+      const message = entry.message;
+      if (entry.conversationId !== conversationId || message === null) continue;
+      const atOrBefore = compareMessageIds(message.id, upToMessageId) <= 0; // false for ids it cannot order
+      if (!atOrBefore || entry.status === 'failed' || entry.status === 'read') continue;
+      entry.status = 'read';
+      entry.message = { ...message, status: 'read' };
+      entry.error = null;
+      changed = true;
+    }
+    if (changed) this.changed(true);
+    return changed;
+  }
+
+  /** A `message-updated` event (edited or deleted for everyone): the entry shows the message as it is now. */
+  updated(message: Message): boolean {
+    const entry = this.entries.get(message.clientId);
+    if (!entry?.message || entry.message.id !== message.id) return false;
+    entry.message = { ...message, status: best(entry.status, message.status) };
+    entry.body = message.body;
+    this.changed(false);
+    return true;
+  }
+
+  /** Our message `messageId` was deleted for everyone: its entry keeps no trace of the text. */
+  erase(messageId: string, at: number): boolean {
+    for (const entry of this.entries.values()) {
+      if (entry.message?.id !== messageId) continue;
+      if (entry.message.deletedAt !== null && entry.body === '') return false;
+      entry.message = { ...entry.message, body: '', deletedAt: at, attachment: null };
+      entry.body = '';
+      this.changed(true);
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * The server reports one of our messages as stored (our own `message` event): the same as its answer, which
    * may still be on its way or lost. Returns whether the message is one of this outbox's.
    */
@@ -377,11 +435,14 @@ export class Outbox {
     );
     if (!next) return;
     this.inFlight.add(conversationId);
-    const { clientId, body, file } = next;
+    const { clientId, body, file, replyToId } = next;
     const work =
       file && file.fileId === null
         ? this.uploadFile(next, file).then(() => undefined)
-        : this.sendEntry(conversationId, clientId, body, file?.fileId ?? undefined);
+        : this.sendEntry(conversationId, clientId, body, {
+            ...(replyToId === undefined ? {} : { replyToId }),
+            ...(file?.fileId ? { fileId: file.fileId } : {}),
+          });
     void work.finally(() => {
       this.inFlight.delete(conversationId);
       this.pump(conversationId);
@@ -395,7 +456,7 @@ export class Outbox {
     conversationId: string,
     clientId: string,
     body: string,
-    fileId: string | undefined,
+    extra: { replyToId?: string; fileId?: string },
   ): Promise<void> {
     this.sending.add(clientId);
     try {
@@ -403,7 +464,7 @@ export class Outbox {
         conversationId,
         clientId,
         body,
-        ...(fileId === undefined ? {} : { fileId }),
+        ...extra,
       });
       this.answered(clientId, message);
     } catch (error) {

@@ -1,5 +1,5 @@
 import type { AppRouter } from '@parley/api';
-import type { ChatEvent, PresenceEvent, User } from '@parley/protocol';
+import type { ChatEvent, Message, PresenceEvent, Settings, User } from '@parley/protocol';
 import type { TRPCClient } from '@trpc/client';
 import type { ConnectionState } from './connection-tracker.js';
 import type { EventListener } from './event-listeners.js';
@@ -7,6 +7,7 @@ import type { ErrorHook } from './listener-errors.js';
 import type { OutboxEntry, OutgoingFile } from './outbox.js';
 import type { ParleyFiles } from './parley-files.js';
 import type { KeyValueStorage } from './storage.js';
+import type { TypingNotifier } from './typing-notifier.js';
 import type { WebSocketConstructor } from './websocket.js';
 
 export interface ParleyClientOptions {
@@ -69,6 +70,13 @@ export interface ParleyClientStats {
   drops: number;
 }
 
+export interface SendOptions {
+  /** The message this one replies to, of the same conversation. */
+  replyToId?: string;
+  /** A file to upload and send with the message. */
+  file?: OutgoingFile;
+}
+
 export interface ParleyClient {
   /** Every procedure of docs/api.md, typed; HTTP with the access token for queries and mutations, WebSocket for subscriptions. */
   api: TRPCClient<AppRouter>;
@@ -101,17 +109,51 @@ export interface ParleyClient {
   isOwn(event: ChatEvent): boolean;
   onPresence(listener: (event: PresenceEvent) => void): () => void;
   /**
-   * Queues a message and returns at once with status `sending` (or `failed` when the body is invalid). With a
-   * file, the file is uploaded first (progress in the entry's `file.loaded`, retried with backoff while the
-   * server cannot be reached) and the message is sent with its `fileId`; the body may then be empty. The
-   * file's bytes stay in memory until uploaded: an app that closes before that loses them (the entry is then
-   * `failed` on the next start), while a message whose file was uploaded is still sent.
+   * Queues a message and returns at once with status `sending` (or `failed` when the body is invalid).
+   * `replyToId` makes it a reply to that message (of the same conversation). Ends this client's typing
+   * indicator in the conversation (the server tells the peer).
+   *
+   * With a `file`, the file is uploaded first (progress in the entry's `file.loaded`, retried with backoff
+   * while the server cannot be reached) and the message is sent with its `fileId`; the body may then be
+   * empty. The file's bytes stay in memory until uploaded: an app that closes before that loses them (the
+   * entry is then `failed` on the next start), while a message whose file was uploaded is still sent.
    */
-  send(conversationId: string, body: string, file?: OutgoingFile): OutboxEntry;
+  send(conversationId: string, body: string, options?: SendOptions): OutboxEntry;
   /** Drops a queued message not sent yet (its upload is aborted); false once it is sent or being sent. */
   cancelSend(clientId: string): boolean;
   /** Queues a `failed` message again (a failed upload, a refused send); false when it cannot be retried. */
   retrySend(clientId: string): boolean;
+  /** Changing messages already sent: only your own (docs/api.md, "Release 2 additions"). */
+  messages: {
+    /**
+     * Replaces the body of your message, within the server's edit window (24 h by default); the answer is the
+     * message as it is now (`editedAt` set). Both participants get a `message-updated` event.
+     */
+    edit(messageId: string, body: string): Promise<Message>;
+    /** Deletes your message for everyone: its text is erased and a tombstone stays. Deleting twice is fine. */
+    delete(messageId: string): Promise<void>;
+  };
+  account: {
+    /** Your read-receipt and typing-indicator settings (both on by default; each works both ways). */
+    settings(): Promise<Settings>;
+    /** Changes the given settings; resolves with all of them. */
+    updateSettings(change: Partial<Settings>): Promise<Settings>;
+    /**
+     * Changes your password. This client keeps working with the new tokens (and keeps them in `storage`, as
+     * login does); every other session of the account ends.
+     */
+    changePassword(currentPassword: string, newPassword: string): Promise<User>;
+  };
+  conversations: {
+    /** Shows the peer that you are typing (or stopped). Prefer `typing`, which throttles. */
+    typing(conversationId: string, typing: boolean): Promise<void>;
+  };
+  /**
+   * The typing indicator, throttled: call `typing.typed(id)` on each key press that changes a draft (`true`
+   * goes at once, then at most every 3 s), and `typing.stopped()` when the draft is cleared, the composer loses
+   * focus or the conversation is left (`false`, once). `send` ends it by itself.
+   */
+  typing: TypingNotifier;
   outbox(): OutboxEntry[];
   onOutboxChange(listener: (entries: OutboxEntry[]) => void): () => void;
   /** Resolves once tokens, cursor and outbox are written to storage and queued acks are sent. */

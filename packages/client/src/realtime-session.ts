@@ -187,6 +187,10 @@ export class RealtimeSession {
     if (decision.advanced || decision.surface) this.ledgerStore.save();
     if (event.type === 'status') {
       this.outbox.applyStatus(event.clientId, event.status, event.messageId);
+    } else if (event.type === 'read') {
+      this.outbox.applyRead(event.conversationId, event.upToMessageId);
+    } else if (event.type === 'message-updated') {
+      this.outbox.updated(event.message);
     }
     if (decision.ack) this.acks.add(decision.ack);
     const own = event.type === 'message' && event.message.senderId === this.options.user.id;

@@ -51,6 +51,10 @@ export const useDrafts = () => useChatServices().drafts;
 export const useMessageSearch = () => useChatServices().messageSearch;
 export const useUserSearch = () => useChatServices().userSearch;
 export const useChat = (): ChatServices => useChatServices();
+/** The client itself, for what is not a store (changing the password). */
+export const useChatClient = (): ChatClient => useApp().client;
 /** The typed procedures the app calls (sessions, search, …). */
 export const useApi = (): ChatClient['api'] => useApp().client.api;
 export const useNotificationPrefs = () => useChatServices().notificationPrefs;
+export const useAccountSettings = () => useChatServices().accountSettings;
+export const useCompose = () => useChatServices().compose;

@@ -25,7 +25,7 @@ async function audit(page: Page): Promise<string[]> {
   );
 }
 
-/** Every main screen, light and dark, checked by axe-core in Chromium. */
+/** Every main screen (and a message's menu, reply, edit and delete), light and dark, checked by axe-core in Chromium. */
 describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
   let parley: Parley;
   let browser: Browser;
@@ -76,6 +76,30 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
       await page.locator('li[data-mine="true"]').last().waitFor();
       found.conversation = await audit(page);
 
+      // a message's menu, replying, editing and the delete confirmation
+      const bubble = (text: string) =>
+        page
+          .locator('li', { has: page.getByTestId('body').getByText(text, { exact: true }) })
+          .getByTestId('bubble')
+          .last();
+      await bubble('Lunch at noon?').click({ button: 'right' });
+      await page.getByRole('menu').waitFor();
+      found.messageMenu = await audit(page);
+      await page.getByRole('menuitem', { name: 'Reply' }).click();
+      await page.getByTestId('replying-to').waitFor();
+      found.replying = await audit(page);
+      await page.getByRole('button', { name: 'Cancel reply' }).click();
+      await bubble('On my way').click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Edit' }).click();
+      await page.getByTestId('editing-banner').waitFor();
+      found.editing = await audit(page);
+      await page.getByLabel('Edit message').press('Escape');
+      await bubble('On my way').click({ button: 'right' });
+      await page.getByRole('menuitem', { name: 'Delete for everyone' }).click();
+      await page.getByRole('dialog', { name: 'Delete for everyone?' }).waitFor();
+      found.deleteDialog = await audit(page);
+      await page.getByRole('button', { name: 'Cancel' }).click();
+
       await page.keyboard.press('Control+k');
       await page.getByRole('searchbox', { name: 'Search messages' }).fill('noon');
       await page.getByTestId('search-results').waitFor();
@@ -90,6 +114,8 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
 
       await page.getByRole('button', { name: 'Settings' }).click();
       await page.getByRole('dialog', { name: 'Settings' }).waitFor();
+      await page.getByRole('button', { name: 'Change password…' }).click();
+      await page.getByLabel('New password', { exact: true }).fill('weak');
       found.settings = await audit(page);
       await context.close();
 
@@ -97,6 +123,10 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
         login: [],
         signup: [],
         conversation: [],
+        messageMenu: [],
+        replying: [],
+        editing: [],
+        deleteDialog: [],
         search: [],
         newChat: [],
         settings: [],

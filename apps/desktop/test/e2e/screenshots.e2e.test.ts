@@ -65,7 +65,12 @@ describe.runIf(process.env.PARLEY_SCREENSHOTS === '1')('screenshots for the READ
         if (width < 768) await shot('conversations');
         await page.locator(`[data-conversation="${peer}"]`).click();
         await page.getByTestId('body').getByText('stove').waitFor();
-        if (!replied) await reply(page, 'Yes! Leaving at 8. I’ll bring lunch.');
+        if (!replied)
+          await reply(
+            page,
+            'I can bring the stove and the map.',
+            'Yes! Leaving at 8. I’ll bring lunch.',
+          );
         replied = true;
         await page.getByLabel('Message', { exact: true }).blur();
         await shot('chat');
@@ -80,7 +85,13 @@ describe.runIf(process.env.PARLEY_SCREENSHOTS === '1')('screenshots for the READ
   }
 });
 
-async function reply(page: Page, text: string): Promise<void> {
+/** Replies to the message `to` through its menu, so the picture shows a quote. */
+async function reply(page: Page, to: string, text: string): Promise<void> {
+  await page
+    .locator('li', { has: page.getByTestId('body').getByText(to, { exact: true }) })
+    .getByTestId('bubble')
+    .click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Reply' }).click();
   const composer = page.getByLabel('Message', { exact: true });
   await composer.fill(text);
   await composer.press('Enter');

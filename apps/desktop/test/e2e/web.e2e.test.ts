@@ -134,9 +134,10 @@ describe('web client end to end', () => {
     await bob.getByLabel('Message', { exact: true }).fill('Noon works. See you!');
     await bob.getByLabel('Message', { exact: true }).press('Enter');
     await alice.getByTestId('body').getByText('Noon works. See you!').waitFor({ timeout: 10_000 });
+    // alice has the conversation open in a focused window: she has read it (both have receipts on)
     await expect
       .poll(() => statusOf(bob, 'Noon works. See you!'), { timeout: 10_000 })
-      .toBe('delivered');
+      .toBe('read');
     await screenshots(alice, '05-conversation');
 
     // a narrow window shows either the list or the conversation, with a way back
@@ -193,6 +194,10 @@ describe('web client end to end', () => {
       .toBe('delivered');
     await bob.locator(`[data-conversation="${aliceName}"]`).click();
     await bob.getByTestId('body').getByText('Are you still there?').waitFor();
+    // and the fourth tick once he has it on screen
+    await expect
+      .poll(() => statusOf(alice, 'Are you still there?'), { timeout: 10_000 })
+      .toBe('read');
   });
 
   it('search finds a message with highlights and opens it; no results says so', async () => {

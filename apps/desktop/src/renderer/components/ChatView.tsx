@@ -49,21 +49,39 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
               >
                 {current().peer.username}
               </h2>
-              <p class="text-xs text-slate-600 dark:text-slate-400" data-testid="peer-status">
-                {current().peer.deleted
-                  ? 'This account was deleted'
-                  : !connection.live()
-                    ? 'Not connected: presence unknown'
-                    : current().peer.online
-                      ? 'Online'
-                      : formatLastSeen(current().peer.lastSeenAt, now())}
-              </p>
+              <Show
+                when={
+                  !current().peer.deleted &&
+                  connection.live() &&
+                  conversations.isTyping(props.conversationId)
+                }
+                fallback={
+                  <p class="text-xs text-slate-600 dark:text-slate-400" data-testid="peer-status">
+                    {current().peer.deleted
+                      ? 'This account was deleted'
+                      : !connection.live()
+                        ? 'Not connected: presence unknown'
+                        : current().peer.online
+                          ? 'Online'
+                          : formatLastSeen(current().peer.lastSeenAt, now())}
+                  </p>
+                }
+              >
+                <p
+                  class="text-xs font-medium text-accent-700 italic dark:text-accent-500"
+                  data-testid="peer-status"
+                  data-typing="true"
+                >
+                  {current().peer.username} is typing…
+                </p>
+              </Show>
             </div>
           </header>
           <MessageList
             conversationId={props.conversationId}
             peerName={current().peer.username}
             targetMessageId={props.targetMessageId}
+            readOnly={current().peer.deleted}
           />
           <Composer
             conversationId={props.conversationId}

@@ -79,17 +79,34 @@ export function ConversationList(props: { activeId: string | null }) {
                           data-testid="preview"
                         >
                           <Show
-                            when={preview()}
-                            fallback={<span class="italic">No messages yet</span>}
+                            when={!conversations.isTyping(conversation.id)}
+                            fallback={
+                              <span
+                                class="font-medium text-accent-700 italic dark:text-accent-500"
+                                data-testid="typing"
+                              >
+                                {conversation.peer.username} is typing…
+                              </span>
+                            }
                           >
-                            {(shown) => (
-                              <>
-                                <Show when={shown().mine}>
-                                  <span class="text-slate-600 dark:text-slate-400">You: </span>
-                                </Show>
-                                {shown().body}
-                              </>
-                            )}
+                            <Show
+                              when={preview()}
+                              fallback={<span class="italic">No messages yet</span>}
+                            >
+                              {(shown) => (
+                                <>
+                                  <Show when={shown().mine}>
+                                    <span class="text-slate-600 dark:text-slate-400">You: </span>
+                                  </Show>
+                                  <Show
+                                    when={!shown().deleted}
+                                    fallback={<span class="italic">This message was deleted</span>}
+                                  >
+                                    {shown().body}
+                                  </Show>
+                                </>
+                              )}
+                            </Show>
                           </Show>
                         </span>
                         <Show when={conversation.unreadCount > 0}>

@@ -9,12 +9,14 @@ import {
   onMount,
   untrack,
 } from 'solid-js';
-import { useConversations, useMessages } from '../context';
-import { formatDay, formatFull, formatTime, sameDay } from '../lib/format';
-import type { ChatItem } from '../stores/messages-store';
+import { limits } from '@parley/protocol';
+import { useChat, useCompose, useConversations, useMessages } from '../context';
+import { formatDay, sameDay } from '../lib/format';
+import { replyRefOf, type ChatItem } from '../stores/messages-store';
+import { DeleteMessageDialog } from './DeleteMessageDialog';
 import { ArrowDownIcon } from './icons';
-import { MessageText } from './MessageText';
-import { StatusIcon } from './StatusIcon';
+import { MessageBubble } from './MessageBubble';
+import type { MessageAction } from './MessageMenu';
 
 const NEAR_BOTTOM_PX = 120;
 const NEAR_TOP_PX = 80;
@@ -28,9 +30,18 @@ export function MessageList(props: {
   conversationId: string;
   peerName: string;
   targetMessageId: string | null;
+  /** The peer's account is deleted: nobody to reply to. */
+  readOnly: boolean;
 }) {
+  const chat = useChat();
+  const compose = useCompose();
   const messages = useMessages();
   const conversations = useConversations();
+  const [menuFor, setMenuFor] = createSignal<string | null>(null);
+  const [deleting, setDeleting] = createSignal<ChatItem | null>(null);
+  const [now, setNow] = createSignal(Date.now());
+  const clock = setInterval(() => setNow(Date.now()), 60_000);
+  onCleanup(() => clearInterval(clock));
   const items = createMemo(() => messages.items(props.conversationId));
   const thread = () => messages.thread(props.conversationId);
   // Read before the view marks the conversation read: how much was new when it was opened.
@@ -76,7 +87,37 @@ export function MessageList(props: {
     void element.offsetWidth;
     element.classList.add('flash-target');
     element.focus({ preventScroll: true });
+    reportOnScreen();
   };
+
+  /**
+   * Tells the chat which stored message is the newest one on screen (what may be marked read): the
+   * last row whose box reaches into the visible part of the list.
+   */
+  const reportOnScreen = (): void => {
+    if (!scroller) return;
+    const box = scroller.getBoundingClientRect();
+    const rows = scroller.querySelectorAll<HTMLElement>('li[data-message-id]');
+    for (let index = rows.length - 1; index >= 0; index--) {
+      const row = rows[index];
+      if (!row) continue;
+      const rect = row.getBoundingClientRect();
+      if (rect.top <= box.bottom && rect.bottom >= box.top) {
+        const id = row.dataset.messageId;
+        if (id) chat.reportOnScreen(props.conversationId, id);
+        return;
+      }
+    }
+  };
+  let reportFrame = 0;
+  const reportSoon = (): void => {
+    if (reportFrame) return;
+    reportFrame = requestAnimationFrame(() => {
+      reportFrame = 0;
+      reportOnScreen();
+    });
+  };
+  onCleanup(() => cancelAnimationFrame(reportFrame));
 
   const openAtFirstUnread = async (): Promise<void> => {
     const id = await messages.loadUnread(props.conversationId, unreadAtOpen);
@@ -85,6 +126,7 @@ export function MessageList(props: {
     if (!divider) return scrollToBottom();
     reveal(divider, 'start');
     updatePosition();
+    reportSoon();
     if (!atBottom()) setNewBelow(unreadAtOpen);
   };
 
@@ -92,7 +134,10 @@ export function MessageList(props: {
     void messages.load(props.conversationId).then(() => {
       if (props.targetMessageId) void jumpTo(props.targetMessageId);
       else if (unreadAtOpen > 0) void openAtFirstUnread();
-      else scrollToBottom();
+      else {
+        scrollToBottom();
+        reportSoon();
+      }
     });
     // The composer grew (a tall draft) or the window shrank: keep the newest message in view.
     const resizes = new ResizeObserver(() => {
@@ -123,6 +168,7 @@ export function MessageList(props: {
         if (last.key === previousLast.key) return;
         if (stickToBottom || last.mine) queueMicrotask(scrollToBottom);
         else setNewBelow((count) => count + 1);
+        reportSoon();
       },
     ),
   );
@@ -138,7 +184,56 @@ export function MessageList(props: {
   const onScroll = (): void => {
     if (!scroller) return;
     updatePosition();
+    reportSoon();
     if (scroller.scrollTop < NEAR_TOP_PX) void loadOlder();
+  };
+
+  const editWindowMs = limits.editWindowSecondsDefault * 1000;
+
+  /** What the menu offers for a message: only what the server would accept. */
+  const actionsFor = (item: ChatItem): MessageAction[] => {
+    const id = item.id;
+    if (id === null || item.deletedAt !== null) return [];
+    const actions: MessageAction[] = [];
+    if (!props.readOnly)
+      actions.push({
+        label: 'Reply',
+        run: () => {
+          compose.startReply(
+            props.conversationId,
+            replyRefOf({
+              id,
+              senderName: item.mine ? 'You' : item.senderName,
+              body: item.body,
+              deletedAt: null,
+            }),
+          );
+          focusComposer();
+        },
+      });
+    if (item.mine && now() - item.createdAt < editWindowMs)
+      actions.push({
+        label: 'Edit',
+        run: () => {
+          compose.startEdit(props.conversationId, id, item.body);
+          focusComposer();
+        },
+      });
+    if (item.mine)
+      actions.push({ label: 'Delete for everyone', danger: true, run: () => setDeleting(item) });
+    actions.push({
+      label: 'Copy text',
+      run: () =>
+        void navigator.clipboard?.writeText(item.body).then(
+          () => chat.announce('Copied'),
+          () => chat.announce('Could not copy: the browser did not allow it'),
+        ),
+    });
+    return actions;
+  };
+
+  const focusComposer = (): void => {
+    queueMicrotask(() => document.querySelector<HTMLTextAreaElement>('#composer-input')?.focus());
   };
 
   const startsDay = (item: ChatItem, index: number): boolean => {
@@ -189,7 +284,7 @@ export function MessageList(props: {
             <For each={items()}>
               {(item, index) => (
                 <li
-                  class={`relative flex flex-wrap ${item.mine ? 'justify-end' : 'justify-start'} rounded-xl`}
+                  class={`group relative flex flex-wrap ${item.mine ? 'justify-end' : 'justify-start'} rounded-xl`}
                   data-message-id={item.id ?? undefined}
                   data-client-id={item.key}
                   data-mine={item.mine ? 'true' : 'false'}
@@ -213,35 +308,13 @@ export function MessageList(props: {
                       <span class="h-px flex-1 bg-accent-500/50" aria-hidden="true" />
                     </div>
                   </Show>
-                  <div
-                    class={`max-w-[min(80%,65ch)] rounded-2xl px-3 py-2 shadow-sm ${
-                      item.mine
-                        ? 'rounded-br-md bg-accent-600 text-white'
-                        : 'rounded-bl-md bg-slate-100 text-slate-900 dark:bg-slate-800 dark:text-slate-100'
-                    }`}
-                  >
-                    <span class="sr-only">
-                      {item.mine ? 'You' : item.senderName}
-                      {': '}
-                    </span>
-                    <MessageText body={item.body} mine={item.mine} />
-                    <div
-                      class={`mt-0.5 flex items-center justify-end gap-1 text-[11px] ${item.mine ? 'text-white' : 'text-slate-600 dark:text-slate-400'}`}
-                    >
-                      <time
-                        datetime={new Date(item.createdAt).toISOString()}
-                        title={formatFull(item.createdAt)}
-                      >
-                        {formatTime(item.createdAt)}
-                      </time>
-                      <Show when={item.mine}>
-                        <StatusIcon status={item.status} />
-                      </Show>
-                    </div>
-                    <Show when={item.mine && item.error && item.status === 'failed'}>
-                      <p class="mt-1 text-xs text-red-100">{item.error}</p>
-                    </Show>
-                  </div>
+                  <MessageBubble
+                    item={item}
+                    actions={actionsFor(item)}
+                    menuOpen={menuFor() === item.key}
+                    onMenu={(open) => setMenuFor(open ? item.key : null)}
+                    onQuote={(messageId) => void jumpTo(messageId)}
+                  />
                 </li>
               )}
             </For>
@@ -262,6 +335,15 @@ export function MessageList(props: {
           {newBelow() > 0 ? `${newBelow()} new` : 'Latest'}
           <span class="sr-only">: jump to the latest message</span>
         </button>
+      </Show>
+      <Show when={deleting()}>
+        {(item) => (
+          <DeleteMessageDialog
+            excerpt={replyRefOf({ ...item(), id: item().id ?? '' }).excerpt}
+            onConfirm={() => chat.deleteForEveryone(props.conversationId, item().id ?? '')}
+            onClose={() => setDeleting(null)}
+          />
+        )}
       </Show>
     </div>
   );

@@ -2,21 +2,25 @@ import type { User } from '@parley/protocol';
 import { Show, createSignal } from 'solid-js';
 import { useDrafts, useServer, useSession } from '../context';
 import { Dialog } from './Dialog';
+import { ChangePasswordSection } from './settings/ChangePasswordSection';
 import { DeleteAccountSection } from './settings/DeleteAccountSection';
 import { NotificationsSection } from './settings/NotificationsSection';
+import { PrivacySection } from './settings/PrivacySection';
 import { SessionsSection } from './settings/SessionsSection';
 import { UpdatesSection } from './settings/UpdatesSection';
 
 /**
  * Settings, the same view in the browser and the desktop app, one section per concern: the account
- * (who, which server, log out), notifications, updates (desktop only), where the account is signed in, and deleting it.
- * A password change will be a section of its own, beside the account one, once the server offers it.
+ * (who, which server, log out), the password, privacy (read receipts, typing), notifications,
+ * updates (desktop only), where the account is signed in, and deleting it.
  */
 export function SettingsDialog(props: { user: User; onClose: () => void }) {
   return (
     <Dialog title="Settings" onClose={() => props.onClose()}>
       <div class="max-h-[75vh] space-y-5 overflow-y-auto p-4">
         <AccountSection user={props.user} />
+        <ChangePasswordSection username={props.user.username} />
+        <PrivacySection />
         <NotificationsSection />
         <UpdatesSection />
         <SessionsSection />

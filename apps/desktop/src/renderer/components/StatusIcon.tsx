@@ -3,11 +3,10 @@ import type { ItemStatus } from '../stores/messages-store';
 import { CheckIcon, ClockIcon, DoubleCheckIcon, WarningIcon } from './icons';
 
 /**
- * Every state a message of ours can show. `read` is not sent by the server yet (a later release
- * adds read receipts): the component already draws and names it, so only the store's status type
- * has to grow when it comes.
+ * Every state a message of ours can show: clock (on this device), one check (at the server), two
+ * checks (delivered), two coloured checks (read: only while both people have read receipts on).
  */
-export type DisplayStatus = ItemStatus | 'read';
+export type DisplayStatus = ItemStatus;
 
 /** Accessible names, in words: where the message is now. */
 export const statusLabels: Record<DisplayStatus, string> = {

@@ -7,13 +7,15 @@ import {
 } from '@parley/protocol';
 import { createMemo } from 'solid-js';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import type { OutboxEntry } from '@parley/client';
+import { compareMessageIds, type OutboxEntry } from '@parley/client';
 import type { ChatClient } from '../lib/chat-client';
 import { errorInfo } from '../lib/errors';
 
 /** The newest thing said in a conversation, from the server or still on its way out. */
 export interface Preview {
   body: string;
+  /** Deleted for everyone: shown as a tombstone, not as its (empty) body. */
+  deleted: boolean;
   createdAt: number;
   mine: boolean;
   senderName: string;
@@ -23,6 +25,8 @@ export interface ConversationsState {
   byId: Record<string, Conversation>;
   /** Latest outgoing message per conversation not yet in `lastMessage` (still sending). */
   outgoing: Record<string, OutboxEntry | undefined>;
+  /** Conversations whose peer is typing now (presence `typing` events). */
+  typing: Record<string, boolean>;
   loaded: boolean;
   error: string | null;
 }
@@ -38,6 +42,7 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
   const [state, setState] = createStore<ConversationsState>({
     byId: {},
     outgoing: {},
+    typing: {},
     loaded: false,
     error: null,
   });
@@ -94,11 +99,18 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
       const last = conversation.lastMessage;
       const pending = state.outgoing[conversationId];
       if (pending && (!last || pending.createdAt > last.createdAt)) {
-        return { body: pending.body, createdAt: pending.createdAt, mine: true, senderName: 'You' };
+        return {
+          body: pending.body,
+          deleted: false,
+          createdAt: pending.createdAt,
+          mine: true,
+          senderName: 'You',
+        };
       }
       if (!last) return null;
       return {
         body: last.body,
+        deleted: last.deletedAt !== null,
         createdAt: last.createdAt,
         mine: last.senderId !== null && last.senderId === selfId(),
         senderName: last.senderName,
@@ -144,6 +156,27 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
           if (incoming && !counted && !isViewing(message.conversationId)) {
             setState('byId', message.conversationId, 'unreadCount', (count) => count + 1);
           }
+          // The server ends the indicator when a message is sent; this may come first.
+          if (incoming) setState('typing', message.conversationId, false);
+          return;
+        }
+        case 'message-updated': {
+          const { message } = event;
+          if (state.byId[message.conversationId]?.lastMessage?.id !== message.id) return;
+          setState('byId', message.conversationId, 'lastMessage', (last) =>
+            last ? { ...message, status: last.status === 'read' ? 'read' : message.status } : last,
+          );
+          return;
+        }
+        case 'read': {
+          const last = state.byId[event.conversationId]?.lastMessage;
+          const ours = last && last.senderId !== null && last.senderId === selfId();
+          if (
+            ours &&
+            last.status !== 'failed' &&
+            compareMessageIds(last.id, event.upToMessageId) <= 0
+          )
+            setState('byId', event.conversationId, 'lastMessage', 'status', 'read');
           return;
         }
         case 'status': {
@@ -174,7 +207,23 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
         for (const peer of event.peers) setPeerPresence(peer.userId, peer.online, peer.lastSeenAt);
       } else if (event.type === 'presence') {
         setPeerPresence(event.userId, event.online, event.lastSeenAt);
+        if (!event.online) {
+          for (const conversation of Object.values(state.byId))
+            if (conversation.peer.id === event.userId) setState('typing', conversation.id, false);
+        }
+      } else if (event.type === 'typing') {
+        const conversation = state.byId[event.conversationId];
+        if (conversation && conversation.peer.id === event.userId)
+          setState('typing', event.conversationId, event.typing);
       }
+    },
+
+    /** Whether the peer of the conversation is typing now. */
+    isTyping: (conversationId: string): boolean => state.typing[conversationId] === true,
+
+    /** The connection dropped: a `typing: false` may be lost with it, so nobody shows as typing. */
+    clearTyping(): void {
+      setState('typing', reconcile({}));
     },
 
     /** Tracks the newest outgoing message per conversation, and adopts stored ones as lastMessage. */
@@ -205,10 +254,13 @@ export function createConversationsStore(client: ChatClient, selfId: () => strin
       );
     },
 
-    /** Marks everything up to `messageId` read (the server's unread count is kept). */
-    async markRead(conversationId: string, messageId: string): Promise<void> {
+    /**
+     * Marks everything up to `messageId` read (the server's unread count is kept). `newest`: it is
+     * the newest message, so the badge goes at once.
+     */
+    async markRead(conversationId: string, messageId: string, newest = true): Promise<void> {
       if (!state.byId[conversationId]) return;
-      setState('byId', conversationId, 'unreadCount', 0);
+      if (newest) setState('byId', conversationId, 'unreadCount', 0);
       try {
         const { unreadCount } = await client.api.conversations.markRead.mutate({
           conversationId,

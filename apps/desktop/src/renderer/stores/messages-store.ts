@@ -1,11 +1,13 @@
 import {
   DELETED_USER_NAME,
+  limits,
   type ChatEvent,
   type Message,
   type MessageStatus,
+  type ReplyRef,
 } from '@parley/protocol';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import type { OutboxEntry } from '@parley/client';
+import { compareMessageIds, type OutboxEntry } from '@parley/client';
 import type { ChatClient } from '../lib/chat-client';
 import { errorInfo } from '../lib/errors';
 
@@ -14,7 +16,15 @@ export type ItemStatus = OutboxEntry['status'];
 /** One row of the chat view: a stored message, or one of ours still on its way. */
 export interface ChatItem extends Pick<
   Message,
-  'conversationId' | 'senderId' | 'senderName' | 'anonymized' | 'body' | 'createdAt'
+  | 'conversationId'
+  | 'senderId'
+  | 'senderName'
+  | 'anonymized'
+  | 'body'
+  | 'createdAt'
+  | 'editedAt'
+  | 'deletedAt'
+  | 'replyTo'
 > {
   /** The clientId: stable from the moment of sending to the stored message. */
   key: string;
@@ -44,6 +54,19 @@ const rank: Record<ItemStatus, number> = {
 };
 const best = (...statuses: Array<ItemStatus | undefined>): ItemStatus =>
   statuses.reduce<ItemStatus>((a, b) => (b !== undefined && rank[b] > rank[a] ? b : a), 'sending');
+
+/** What a reply quotes of `message`, as the server would: its first 100 code points, or nothing once deleted. */
+export function replyRefOf(
+  message: Pick<Message, 'id' | 'senderName' | 'body' | 'deletedAt'>,
+): ReplyRef {
+  const deleted = message.deletedAt !== null;
+  return {
+    id: message.id,
+    senderName: message.senderName,
+    excerpt: deleted ? '' : [...message.body].slice(0, limits.replyExcerptCodePoints).join(''),
+    deleted,
+  };
+}
 
 const emptyThread = (): ThreadState => ({
   messages: [],
@@ -135,11 +158,49 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
     }
   };
 
+  /** An edit or delete for everyone: the message in place, and the quotes of replies to it. */
+  const applyUpdated = (updated: Message): void => {
+    const messages = state.threads[updated.conversationId]?.messages;
+    if (!messages) return;
+    setState(
+      produce((draft) => {
+        const list = draft.threads[updated.conversationId]?.messages ?? [];
+        for (const message of list) {
+          if (message.id === updated.id) {
+            const status = best(message.status, updated.status) as MessageStatus;
+            Object.assign(message, updated, { status });
+          } else if (message.replyTo?.id === updated.id) {
+            message.replyTo = { ...replyRefOf(updated), senderName: message.replyTo.senderName };
+          }
+        }
+      }),
+    );
+  };
+
+  /** The peer read our messages of the conversation up to `upToMessageId`. */
+  const applyRead = (conversationId: string, upToMessageId: string): void => {
+    const me = selfId();
+    setState(
+      produce((draft) => {
+        for (const message of draft.threads[conversationId]?.messages ?? []) {
+          if (message.senderId === null || message.senderId !== me) continue;
+          if (!(compareMessageIds(message.id, upToMessageId) <= 0)) continue;
+          if (message.status === 'failed' || message.status === 'read') continue;
+          message.status = 'read';
+          const current = draft.statuses[message.clientId];
+          if (current === undefined || rank[current] < rank.read)
+            draft.statuses[message.clientId] = 'read';
+        }
+      }),
+    );
+  };
+
   return {
     state,
     thread,
     load,
     loadOlder,
+    applyUpdated,
 
     /** Loads older pages until `messageId` is in view (search → jump). Returns whether it was found. */
     async loadUntil(conversationId: string, messageId: string): Promise<boolean> {
@@ -189,6 +250,9 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
           anonymized: message.anonymized,
           body: message.body,
           createdAt: message.createdAt,
+          editedAt: message.editedAt,
+          deletedAt: message.deletedAt,
+          replyTo: message.replyTo,
           mine,
           status: mine
             ? best(message.status, state.statuses[message.clientId], entry?.status)
@@ -196,8 +260,10 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
           error: entry?.error ?? null,
         };
       });
+      const byId = new Map(messages.map((message) => [message.id, message]));
       for (const entry of pending) {
         if (shown.has(entry.clientId)) continue;
+        const original = entry.replyToId === undefined ? undefined : byId.get(entry.replyToId);
         rows.push({
           key: entry.clientId,
           id: entry.message?.id ?? null,
@@ -205,8 +271,11 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
           senderId: me,
           senderName: 'You',
           anonymized: false,
-          body: entry.body,
+          body: entry.message?.body ?? entry.body,
           createdAt: entry.createdAt,
+          editedAt: entry.message?.editedAt ?? null,
+          deletedAt: entry.message?.deletedAt ?? null,
+          replyTo: entry.message?.replyTo ?? (original ? replyRefOf(original) : null),
           mine: true,
           status: best(entry.status, entry.message?.status, state.statuses[entry.clientId]),
           error: entry.error,
@@ -217,6 +286,8 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
 
     applyEvent(event: ChatEvent): void {
       if (event.type === 'message') append(event.message);
+      else if (event.type === 'message-updated') applyUpdated(event.message);
+      else if (event.type === 'read') applyRead(event.conversationId, event.upToMessageId);
       else if (event.type === 'status') {
         raise(event.clientId, event.status);
         const messages = state.threads[event.conversationId]?.messages;
@@ -258,6 +329,11 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
         if (entry.status !== 'sending') raise(entry.clientId, entry.status);
         if (entry.message) append(entry.message);
       }
+    },
+
+    /** A stored message of a loaded conversation, by id. */
+    find(conversationId: string, messageId: string): Message | undefined {
+      return thread(conversationId).messages.find((m) => m.id === messageId);
     },
 
     /** The newest message id of a conversation (what markRead marks up to). */

@@ -6,10 +6,12 @@ import type {
   PresenceEvent,
   SearchPage,
   Session,
+  Settings,
   User,
   UserSummary,
 } from '@parley/protocol';
 import {
+  TypingNotifier,
   memoryStorage,
   type ConnectionState,
   type KeyValueStorage,
@@ -104,9 +106,23 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     loginError: null as Error | null,
     historyPageSize: 50,
     sessions: [] as Session[],
+    settings: { readReceipts: true, typingIndicators: true } as Settings,
+    /** Thrown by the next edit, delete or changePassword when set. */
+    editError: null as Error | null,
+    deleteError: null as Error | null,
+    changePasswordError: null as Error | null,
   };
   const calls: Array<[string, unknown]> = [];
   let eventId = 0;
+  const findMessage = (messageId: string): Message | undefined =>
+    Object.values(data.messages)
+      .flat()
+      .find((m) => m.id === messageId);
+  const typingCall = (conversationId: string, typing: boolean): Promise<void> => {
+    calls.push(['conversations.typing', { conversationId, typing }]);
+    return Promise.resolve();
+  };
+  const typing = new TypingNotifier({ send: typingCall });
 
   const files = new Map<string, { bytes: Uint8Array; name: string; contentType: string }>();
   const client: ChatClient = {
@@ -239,8 +255,13 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     onEvent: subscribe(listeners.event),
     isOwn: (event) => event.type === 'message' && event.message.senderId === user?.id,
     onPresence: subscribe(listeners.presence),
-    send: (conversationId, body) => {
-      calls.push(['send', { conversationId, body }]);
+    send: (conversationId, body, options) => {
+      calls.push([
+        'send',
+        options?.replyToId === undefined
+          ? { conversationId, body }
+          : { conversationId, body, replyToId: options.replyToId },
+      ]);
       const entry: OutboxEntry = {
         clientId: nextId('client-'),
         conversationId,
@@ -249,13 +270,48 @@ export function createFakeClient(options: { user?: User | null } = {}) {
         status: 'sending',
         message: null,
         error: null,
+        ...(options?.replyToId === undefined ? {} : { replyToId: options.replyToId }),
       };
       outbox = [...outbox, entry];
       for (const listener of listeners.outbox) listener(outbox);
+      typing.sent(conversationId); // as the real client: the server ends the indicator
       return entry;
     },
     outbox: () => outbox,
     onOutboxChange: subscribe(listeners.outbox),
+    messages: {
+      edit: (messageId, body) => {
+        calls.push(['messages.edit', { messageId, body }]);
+        if (data.editError) return Promise.reject(data.editError);
+        const message = findMessage(messageId);
+        if (!message)
+          return Promise.reject(new FakeServerError('Forbidden', { code: 'FORBIDDEN' }));
+        Object.assign(message, { body, editedAt: Date.now() });
+        return Promise.resolve(structuredClone(message));
+      },
+      delete: (messageId) => {
+        calls.push(['messages.delete', { messageId }]);
+        if (data.deleteError) return Promise.reject(data.deleteError);
+        const message = findMessage(messageId);
+        if (message) Object.assign(message, { body: '', deletedAt: Date.now() });
+        return Promise.resolve();
+      },
+    },
+    account: {
+      settings: () => Promise.resolve({ ...data.settings }),
+      updateSettings: (change) => {
+        calls.push(['account.updateSettings', change]);
+        data.settings = { ...data.settings, ...change };
+        return Promise.resolve({ ...data.settings });
+      },
+      changePassword: (currentPassword, newPassword) => {
+        calls.push(['account.changePassword', { currentPassword, newPassword }]);
+        if (data.changePasswordError) return Promise.reject(data.changePasswordError);
+        return user ? Promise.resolve(user) : Promise.reject(new Error('signed out'));
+      },
+    },
+    conversations: { typing: typingCall },
+    typing,
     close: () => undefined,
   };
 
