@@ -43,6 +43,20 @@ describe('loadServerConfig', () => {
     });
   });
 
+  it('pings a quiet WebSocket after 30 s and waits 10 s for the answer, unless told otherwise', () => {
+    expect(loadServerConfig({})).toMatchObject({
+      keepAlivePingMs: 30_000,
+      keepAlivePongWaitMs: 10_000,
+    });
+    expect(
+      loadServerConfig({ KEEP_ALIVE_PING_MS: '45000', KEEP_ALIVE_PONG_WAIT_MS: '5000' }),
+    ).toMatchObject({ keepAlivePingMs: 45_000, keepAlivePongWaitMs: 5_000 });
+    expect(() => loadServerConfig({ KEEP_ALIVE_PING_MS: '500' })).toThrow(/KEEP_ALIVE_PING_MS/);
+    expect(() => loadServerConfig({ KEEP_ALIVE_PONG_WAIT_MS: '1e9' })).toThrow(
+      /KEEP_ALIVE_PONG_WAIT_MS/,
+    );
+  });
+
   it('refuses values it cannot use, naming the variable', () => {
     expect(() => loadServerConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadServerConfig({ PORT: 'eighty' })).toThrow(/PORT/);

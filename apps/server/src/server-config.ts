@@ -78,9 +78,13 @@ export type ServerConfig = {
   connectionParamsTimeoutMs: number;
   /** A WebSocket that has not authenticated by then is closed: every subscription needs a login. */
   unauthenticatedSocketTimeoutMs: number;
-  /** WebSocket ping after this much quiet; a dead peer is found within ping + pong wait (+ 2 s). @default 10000 */
+  /**
+   * WebSocket ping after this much quiet (`KEEP_ALIVE_PING_MS`); a dead peer is found within ping +
+   * pong wait (+ 4 s). Above the client library's own ping (25 s), so its clients are never pinged.
+   * @default 30000
+   */
   keepAlivePingMs: number;
-  /** @default 10000 */
+  /** How long a ping may go unanswered (`KEEP_ALIVE_PONG_WAIT_MS`). @default 10000 */
   keepAlivePongWaitMs: number;
 };
 
@@ -241,7 +245,7 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     maxSocketBufferBytes: 8 * 1024 * 1024,
     connectionParamsTimeoutMs: 5000,
     unauthenticatedSocketTimeoutMs: 30_000,
-    keepAlivePingMs: 10_000,
-    keepAlivePongWaitMs: 10_000,
+    keepAlivePingMs: integer(env, 'KEEP_ALIVE_PING_MS', 30_000, 1000, 3_600_000),
+    keepAlivePongWaitMs: integer(env, 'KEEP_ALIVE_PONG_WAIT_MS', 10_000, 1000, 600_000),
   };
 }

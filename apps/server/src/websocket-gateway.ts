@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { clientIp } from './client-ip.js';
 import { KeepAlive } from './keep-alive.js';
+import { WriteCoalescer } from './write-coalescer.js';
 
 /** Close codes the client library understands. */
 export const CLOSE_UNAUTHORIZED = 4001;
@@ -53,6 +54,7 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   const paramsTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
   const anonymousTimers = new WeakMap<WebSocket, NodeJS.Timeout>();
   const keepAlive = new KeepAlive(options.keepAlivePingMs, options.keepAlivePongWaitMs);
+  const writes = new WriteCoalescer();
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?', 1)[0];
@@ -76,6 +78,8 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
     );
     log.debug({ event: 'ws-connect', ip }, 'WebSocket connected');
     keepAlive.watch(ws);
+    // tRPC answers a call and sends the events it caused in one turn: one write for all of them.
+    writes.coalesceSends(ws, req.socket);
     if (new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams') === '1') {
       const timer = setTimeout(
         () => ws.close(CLOSE_POLICY, 'connection params not sent in time'),
@@ -195,9 +199,11 @@ export function attachWebSocketGateway(options: WebSocketGatewayOptions): WebSoc
   });
 
   // A consumer that reads slower than we write must not grow our memory without bound: past the
-  // limit its socket is dropped, and it resumes from its last event id when it reconnects.
+  // limit its socket is dropped, and it resumes from its last event id when it reconnects. A
+  // buffer only grows when written to, so only the connections written to since the last look
+  // are looked at (at 10,000 quiet connections, visiting all of them was 40,000 visits a second).
   const bufferWatch = setInterval(() => {
-    for (const ws of wss.clients) {
+    for (const ws of writes.takeWritten()) {
       if (ws.bufferedAmount > options.maxSocketBufferBytes) {
         log.warn(
           { event: 'ws-slow-consumer', buffered: ws.bufferedAmount },

@@ -47,9 +47,21 @@ describe('messages.events resumed by the standard tRPC client (wsLink)', () => {
     // one is pushed again, however long the 200 sends take on a busy machine.
     let firstMessage: string | null = null;
     const toAcknowledge: string[] = [];
+    // Acknowledgements in flight are awaited before the server goes away (a reset one would be an
+    // unhandled rejection after the test); one that fails while the test runs fails the test.
+    const acksInFlight = new Set<Promise<void>>();
+    const ackFailures: unknown[] = [];
     const acknowledging = setInterval(() => {
       const messageIds = toAcknowledge.splice(0, 500);
-      if (messageIds.length > 0) void bob.http.messages.ack.mutate({ messageIds });
+      if (messageIds.length === 0) return;
+      const ack: Promise<void> = bob.http.messages.ack
+        .mutate({ messageIds })
+        .then(
+          () => undefined,
+          (error: unknown) => void ackFailures.push(error),
+        )
+        .finally(() => acksInFlight.delete(ack));
+      acksInFlight.add(ack);
     }, 20);
     let starts = 0;
     const subscription = client.messages.events.subscribe(undefined, {
@@ -101,8 +113,10 @@ describe('messages.events resumed by the standard tRPC client (wsLink)', () => {
       // Event ids the client resumes from never went backwards.
       const ids = received.map((entry) => Number(entry.eventId));
       for (let i = 1; i < ids.length; i++) expect(ids[i]).toBeGreaterThanOrEqual(ids[i - 1]!);
+      expect(ackFailures).toEqual([]);
     } finally {
       clearInterval(acknowledging);
+      await Promise.all([...acksInFlight]);
       subscription.unsubscribe();
       await socket.close();
     }

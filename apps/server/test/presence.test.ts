@@ -9,10 +9,17 @@ import { startTestServer, type TestServer } from './start-test-server.js';
 import { startStallingProxy } from './stalling-proxy.js';
 import { registerUser, type TestUser } from './test-users.js';
 
+const KEEP_ALIVE_PING_MS = 4000;
+const KEEP_ALIVE_PONG_WAIT_MS = 3000;
 let test: TestServer;
 
 beforeAll(async () => {
-  test = await startTestServer({ requestsPerMinute: 100_000 });
+  test = await startTestServer({
+    requestsPerMinute: 100_000,
+    // Shorter than the defaults (30 s + 10 s), so that the keep-alive test below takes seconds.
+    keepAlivePingMs: KEEP_ALIVE_PING_MS,
+    keepAlivePongWaitMs: KEEP_ALIVE_PONG_WAIT_MS,
+  });
 });
 afterAll(() => test.dispose());
 
@@ -134,7 +141,7 @@ describe('presence.changes', () => {
 
   it(
     'turns a peer offline when its connection dies without a close frame (keep-alive)',
-    { timeout: 45_000 },
+    { timeout: 30_000 },
     async () => {
       const [alice, bob] = await Promise.all([registerUser(test, 'a'), registerUser(test, 'b')]);
       await bob.http.conversations.open.mutate({ userId: alice.id });
@@ -154,10 +161,13 @@ describe('presence.changes', () => {
         await watch.next(isPresence(alice.id, true));
         const stalledAt = performance.now();
         proxy.stall();
-        await watch.next(isPresence(alice.id, false), 35_000);
+        // Pinged within ping + one sweep (a fifth of the shorter period) of quiet, dropped within
+        // wait + one sweep of that; presence then follows within 1 s.
+        const bound = KEEP_ALIVE_PING_MS + KEEP_ALIVE_PONG_WAIT_MS + 3000;
+        await watch.next(isPresence(alice.id, false), bound + 5000);
         const detectedAfter = performance.now() - stalledAt;
         console.log(`dead connection detected after ${(detectedAfter / 1000).toFixed(1)} s`);
-        expect(detectedAfter).toBeLessThan(30_000);
+        expect(detectedAfter).toBeLessThan(bound);
       } finally {
         await watch.stop();
         await proxy.close();

@@ -96,7 +96,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       lazy: { enabled: true, closeMs: 10_000 },
       keepAlive: {
         enabled: true,
-        intervalMs: options.keepAlive?.intervalMs ?? 10_000,
+        intervalMs: options.keepAlive?.intervalMs ?? 25_000,
         pongTimeoutMs: options.keepAlive?.pongTimeoutMs ?? 5_000,
       },
       retryDelayMs: (attempt) => {

@@ -26,7 +26,12 @@ export interface ParleyClientOptions {
   retryDelayMs?: (attempt: number) => number;
   /** A query or mutation not answered within this time fails (and the outbox and acks retry it). @default 20000 */
   requestTimeoutMs?: number;
-  /** Send a ping this often and drop a connection whose pong is late. @default { intervalMs: 10000, pongTimeoutMs: 5000 } */
+  /**
+   * Send a ping after this long without hearing from the server, and drop a connection whose pong
+   * is late. Below the server's own ping (30 s of quiet by default), so the server never pings
+   * this client and one round trip per interval keeps an idle connection checked.
+   * @default { intervalMs: 25000, pongTimeoutMs: 5000 }
+   */
   keepAlive?: { intervalMs: number; pongTimeoutMs: number };
   /**
    * While a reconnect is scheduled, ask `GET /healthz` this often (±20 %) whether the server is back, and

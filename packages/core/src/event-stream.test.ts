@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { openSqliteStore, type Store } from '@parley/db';
 import type { ChatEvent } from '@parley/protocol';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultCoreConfig } from './core-config.js';
 import { createServices, type Services } from './create-services.js';
 import type { StreamConnection } from './stream-connection.js';
@@ -192,6 +192,32 @@ describe('EventStream', () => {
       } finally {
         await stream.stop();
       }
+    }
+  });
+
+  it('forgets an acknowledged message at once: no store read at its redelivery time, no re-push', async () => {
+    const [alice, bob] = [await createUser(), await createUser()];
+    const conversation = await services.conversations.open(alice, bob);
+    const stream = record(bob, connection(), null);
+    const byIds = vi.spyOn(store.messages, 'byIds');
+    try {
+      await sleep(20);
+      const acked = await services.messages.send(alice, conversation.id, randomUUID(), 'a', null);
+      const unacked = await services.messages.send(alice, conversation.id, randomUUID(), 'b', null);
+      await until(() => messageIds(stream.seen).length === 2);
+      await services.messages.ack(bob, [acked.id]);
+      // The unacknowledged one is still pushed again (read back first, to see it is undelivered).
+      await until(() => messageIds(stream.seen).length >= 3, REDELIVERY_MS * 10);
+      await sleep(REDELIVERY_MS * 3);
+      expect(messageIds(stream.seen).filter((id) => id === acked.id)).toHaveLength(1);
+      expect(messageIds(stream.seen).filter((id) => id === unacked.id).length).toBeGreaterThan(1);
+      const read = byIds.mock.calls.flatMap(([ids]) => ids);
+      expect(read).toContain(unacked.id);
+      expect(read).not.toContain(acked.id);
+      await services.messages.ack(bob, [unacked.id]);
+    } finally {
+      byIds.mockRestore();
+      await stream.stop();
     }
   });
 });

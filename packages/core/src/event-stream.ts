@@ -14,7 +14,8 @@ import { Waker } from './waker.js';
 export type TrackedChatEvent = { id: string; event: ChatEvent };
 
 const PAGE_SIZE = 500;
-const IDLE_WAIT_MS = 30_000;
+/** A quiet stream still looks at its log this often, should a wake-up have been missed. */
+const IDLE_WAIT_MS = 300_000;
 /** Live events a stream holds before it falls back to reading its log (a consumer far behind). */
 const LIVE_QUEUE_CAPACITY = 2000;
 /**
@@ -71,6 +72,7 @@ export class EventStream {
     let cursor = lastEventId === null ? 0 : Number(lastEventId);
     /** The log may hold events after the cursor that the live queue does not. */
     let readLog = true;
+    const redeliveries = new Map<string, Redelivery>();
     /** Ids of live events that are this connection's own sent messages: not sent back to it. */
     const ownEchoes = new Set<number>();
     const unsubscribe = this.feed.subscribe(userId, {
@@ -95,8 +97,11 @@ export class EventStream {
         readLog = true;
         waker.notify();
       },
+      // Acknowledged here: no store read at its redelivery time to find that out.
+      delivered: (messageIds) => {
+        for (const id of messageIds) redeliveries.delete(id);
+      },
     });
-    const redeliveries = new Map<string, Redelivery>();
     // A failing database pauses the stream, it does not end it: clients need not subscribe again.
     const reliably: Reliably = (operation) =>
       retryWhileOpen(operation, signal, this.log, { event: 'stream-store-error', userId });
@@ -153,8 +158,11 @@ export class EventStream {
           }
         }
         for (const seq of ownEchoes) if (seq <= cursor) ownEchoes.delete(seq);
-        yield* this.redeliver(userId, redeliveries, reliably, cursor, connection);
-        const nextDue = Math.min(...[...redeliveries.values()].map((entry) => entry.dueAt));
+        if (redeliveries.size > 0) {
+          yield* this.redeliver(userId, redeliveries, reliably, cursor, connection);
+        }
+        let nextDue = Infinity;
+        for (const entry of redeliveries.values()) nextDue = Math.min(nextDue, entry.dueAt);
         await waker.wait(
           Number.isFinite(nextDue) ? Math.max(0, nextDue - Date.now()) : IDLE_WAIT_MS,
           signal,
@@ -162,6 +170,7 @@ export class EventStream {
       }
     } finally {
       unsubscribe();
+      waker.dispose();
     }
   }
 

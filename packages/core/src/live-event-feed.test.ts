@@ -1,4 +1,4 @@
-import { InProcessNotifier } from '@parley/db';
+import { InProcessNotifier, type AppendedEvent, type MessageRecord } from '@parley/db';
 import { describe, expect, it } from 'vitest';
 import { LiveEventFeed, type LiveEventListener } from './live-event-feed.js';
 
@@ -71,5 +71,46 @@ describe('LiveEventFeed', () => {
     expect(notifier.subscriptions).toBe(0);
     feed.close();
     expect(notifier.resyncListeners.size).toBe(0);
+  });
+
+  it("tells the recipient's streams which of their messages were delivered", () => {
+    const feed = new LiveEventFeed(new InProcessNotifier());
+    const delivered: string[][] = [];
+    const recipient = { ...recorder(), delivered: (ids: string[]) => delivered.push(ids) };
+    const stop = feed.subscribe('bob', recipient);
+    // Cast: only the fields the feed reads matter, whatever else a record carries.
+    const message = (id: string, status: MessageRecord['status']) =>
+      ({
+        id,
+        conversationId: 'c',
+        clientId: id,
+        senderId: 'alice',
+        recipientId: 'bob',
+        senderName: 'alice',
+        anonymized: false,
+        body: 'x',
+        createdAt: 1,
+        status,
+        deliveredAt: status === 'delivered' ? 2 : null,
+      }) as MessageRecord;
+    const statusEvent = (seq: number, record: MessageRecord): AppendedEvent => ({
+      seq,
+      userId: 'alice',
+      type: 'status',
+      messageId: record.id,
+      conversationId: 'c',
+      payload: JSON.stringify({ status: record.status, at: 2 }),
+      createdAt: 2,
+      message: record,
+    });
+    feed.publish([statusEvent(1, message('m1', 'sent'))]);
+    feed.publish([
+      statusEvent(2, message('m1', 'delivered')),
+      statusEvent(3, message('m2', 'delivered')),
+    ]);
+    expect(delivered).toEqual([['m1', 'm2']]);
+    stop();
+    feed.publish([statusEvent(4, message('m3', 'delivered'))]);
+    expect(delivered).toHaveLength(1);
   });
 });

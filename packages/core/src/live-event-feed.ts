@@ -14,6 +14,11 @@ export type LiveEventListener = {
   grew(seq: number): void;
   /** Wake-ups from other processes may have been lost: the log may hold anything after the cursor. */
   resync(): void;
+  /**
+   * Messages to this user were acknowledged in this process (they are `delivered`): nothing to
+   * push again. Acknowledgements in other processes are not announced; the store still says so.
+   */
+  delivered?(messageIds: string[]): void;
 };
 
 /**
@@ -27,6 +32,7 @@ export type LiveEventListener = {
 export class LiveEventFeed {
   private readonly local = new EventEmitter();
   private readonly grown = new EventEmitter();
+  private readonly deliveredTo = new EventEmitter();
   private readonly notifierSubscriptions = new Map<
     string,
     { streams: number; unsubscribe: () => void }
@@ -38,6 +44,7 @@ export class LiveEventFeed {
     // One listener per live subscription: thousands are normal, not a leak.
     this.local.setMaxListeners(0);
     this.grown.setMaxListeners(0);
+    this.deliveredTo.setMaxListeners(0);
     this.stopResync = notifier.onResync(() => {
       for (const listener of [...this.resyncListeners]) listener();
     });
@@ -45,10 +52,22 @@ export class LiveEventFeed {
 
   publish(appended: AppendedEvent[], origin: StreamConnection | null = null): void {
     const byUser = new Map<string, AppendedEvent[]>();
+    let delivered: Map<string, string[]> | null = null;
     for (const event of appended) {
       const events = byUser.get(event.userId);
       if (events) events.push(event);
       else byUser.set(event.userId, [event]);
+      // The sender's `delivered` status event: the recipient's streams stop pushing it again.
+      const message = event.message;
+      if (event.type === 'status' && message?.status === 'delivered') {
+        delivered ??= new Map();
+        const ids = delivered.get(message.recipientId);
+        if (ids) ids.push(message.id);
+        else delivered.set(message.recipientId, [message.id]);
+      }
+    }
+    if (delivered) {
+      for (const [recipientId, ids] of delivered) this.deliveredTo.emit(recipientId, ids);
     }
     for (const [userId, events] of byUser) {
       this.local.emit(userId, events, origin);
@@ -62,8 +81,10 @@ export class LiveEventFeed {
       listener.events(events, origin);
     const onGrew = (seq: number) => listener.grew(seq);
     const onResync = () => listener.resync();
+    const onDelivered = (messageIds: string[]) => listener.delivered?.(messageIds);
     this.local.on(userId, onEvents);
     this.grown.on(userId, onGrew);
+    if (listener.delivered) this.deliveredTo.on(userId, onDelivered);
     this.resyncListeners.add(onResync);
     this.holdNotifierSubscription(userId);
     let subscribed = true;
@@ -72,6 +93,7 @@ export class LiveEventFeed {
       subscribed = false;
       this.local.off(userId, onEvents);
       this.grown.off(userId, onGrew);
+      this.deliveredTo.off(userId, onDelivered);
       this.resyncListeners.delete(onResync);
       this.releaseNotifierSubscription(userId);
     };

@@ -83,6 +83,7 @@ export class PresenceStream {
       stopPeers();
       stopTyping();
       for (const expiry of typists.values()) clearTimeout(expiry);
+      waker.dispose();
     }
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Waker } from './waker.js';
 
 describe('Waker', () => {
@@ -24,5 +24,50 @@ describe('Waker', () => {
     const aborted = waker.wait(10_000, controller.signal);
     controller.abort();
     await aborted;
+  });
+
+  describe('per wait', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('sets a timer only when none is due sooner, and listens to a signal once', async () => {
+      const waker = new Waker();
+      const controller = new AbortController();
+      const setTimer = vi.spyOn(globalThis, 'setTimeout');
+      const listen = vi.spyOn(controller.signal, 'addEventListener');
+      for (let i = 0; i < 50; i++) {
+        const woken = waker.wait(10_000, controller.signal);
+        waker.notify();
+        await woken;
+      }
+      expect(setTimer).toHaveBeenCalledTimes(1);
+      expect(listen).toHaveBeenCalledTimes(1);
+
+      // A sooner deadline replaces the timer, and is kept.
+      const started = Date.now();
+      await waker.wait(20, controller.signal);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+      expect(setTimer).toHaveBeenCalledTimes(2);
+      waker.dispose();
+    });
+
+    it('clears its timer when the signal aborts or on dispose, so nothing outlives it', async () => {
+      const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
+      const waker = new Waker();
+      const controller = new AbortController();
+      const woken = waker.wait(60_000, controller.signal);
+      controller.abort();
+      await woken;
+      expect(clearTimer).toHaveBeenCalled();
+      await waker.wait(60_000, controller.signal); // already aborted: at once
+
+      const other = new Waker();
+      const notified = other.wait(60_000, new AbortController().signal);
+      other.notify();
+      await notified;
+      clearTimer.mockClear();
+      other.dispose();
+      expect(clearTimer).toHaveBeenCalledTimes(1);
+      expect(clearTimer.mock.calls[0]?.[0]).toBeDefined();
+    });
   });
 });
