@@ -190,7 +190,7 @@ describe('replies', () => {
     expect((await history(bob)).some((message) => message.body === 'a reply')).toBe(false);
   });
 
-  it('refuses a fileId for now: no upload is the caller’s yet', async () => {
+  it('refuses a fileId that names no upload of the caller’s', async () => {
     const error = await errorOf(
       alice.http.messages.send.mutate({
         conversationId,

@@ -95,22 +95,18 @@ describe.skipIf(!baseUrl || testDialect !== 'sqlite')('npm run migrate-to-postgr
       bob = await registerUser(sqliteServer, 'bob');
       await registerUser(sqliteServer, 'carol');
       conversationId = (await alice.http.conversations.open.mutate({ userId: bob.id })).id;
-      oldMessage = await alice.http.messages.send.mutate({
-        conversationId,
-        clientId: randomUUID(),
-        body: 'Meet me in Zanzibar, said the very first message',
-      });
       const uploaded = await uploadFile(sqliteServer, alice.accessToken, photo, {
         name: 'zanzibar.jpg',
         contentType: 'image/jpeg',
       });
       photoId = (uploaded.json as { fileId: string }).fileId;
-      await sqliteServer.server.store.files.attachToMessage(
-        photoId,
-        alice.id,
-        oldMessage.id,
+      oldMessage = await alice.http.messages.send.mutate({
         conversationId,
-      );
+        clientId: randomUUID(),
+        body: 'Meet me in Zanzibar, said the very first message',
+        fileId: photoId,
+      });
+      expect(oldMessage.attachment?.fileId).toBe(photoId);
     } finally {
       await sqliteServer.dispose();
     }

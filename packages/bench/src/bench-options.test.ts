@@ -4,6 +4,22 @@ import { DEFAULT_POSTGRES_URL, parseBenchOptions } from './bench-options.js';
 const parse = (args: string[], env: NodeJS.ProcessEnv = {}) => parseBenchOptions(args, '/out', env);
 
 describe('parseBenchOptions', () => {
+  it('runs the files phase only with --files: 500 msg/s and 20 uploaders unless told', () => {
+    expect(parse(['--quick'])).toMatchObject({ files: false });
+    expect(parse(['--quick', '--files'])).toMatchObject({
+      files: true,
+      filesRate: 500,
+      fileUploaders: 20,
+      filesSeconds: 10,
+    });
+    expect(parse(['--files', '--files-rate', '800', '--file-uploaders=5'])).toMatchObject({
+      filesRate: 800,
+      fileUploaders: 5,
+      filesSeconds: 30,
+    });
+    expect(() => parse(['--file-uploaders', '0'])).toThrow('--file-uploaders');
+  });
+
   it('runs on SQLite in one process by default', () => {
     expect(parse(['--quick'])).toMatchObject({
       postgres: null,

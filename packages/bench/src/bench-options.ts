@@ -29,6 +29,15 @@ export type BenchOptions = {
   postgres: string | null;
   /** Server processes sharing the database (--processes N, PostgreSQL only). */
   processes: number;
+  /**
+   * The files phase (--files): 10 MiB upload and download throughput, and delivery at
+   * `filesRate` msg/s without and with `fileUploaders` concurrent uploads.
+   */
+  files: boolean;
+  filesRate: number;
+  fileUploaders: number;
+  /** Seconds of each of the files phase's two delivery runs. */
+  filesSeconds: number;
 };
 
 export const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -112,5 +121,9 @@ export function parseBenchOptions(
     idleSeconds: number(args, 'idle', quick ? 5 : 10, 0, 600),
     postgres,
     processes,
+    files: args.includes('--files'),
+    filesRate: number(args, 'files-rate', 500, 1, 100_000),
+    fileUploaders: number(args, 'file-uploaders', 20, 1, 200),
+    filesSeconds: number(args, 'files-duration', quick ? 10 : 30, 1, 600),
   };
 }

@@ -12,6 +12,7 @@ import { serverNodeFlags } from '@parley/server';
 import { parseBenchOptions } from './bench-options.js';
 import { Child } from './child-process.js';
 import { CpuSampler } from './cpu-sampler.js';
+import { FILE_BENCH_BYTES, startConcurrentUploads, transferThroughput } from './file-load.js';
 import type { ChildStats, SeedResult } from './ipc.js';
 import { OpenLoopRun, type LoadTarget, type RunResult } from './open-loop.js';
 import { ParleyLoad } from './parley-load.js';
@@ -340,6 +341,49 @@ async function main() {
         deliveryDuring: duringStorm,
         addedP99Ms: Math.round((duringStorm.p99 - beforeStorm.p99) * 100) / 100,
         run: { ...stormRun.result, curve: undefined },
+      };
+      await drain(parley, options.quick ? 5000 : 30_000);
+    }
+
+    // Files (--files): 10 MiB transfer throughput, then delivery at filesRate without and with
+    // fileUploaders users uploading 10 MiB files back to back the whole time.
+    const filesPhaseSeconds = 2 * options.filesSeconds + 40;
+    if (options.files && fits('files', filesPhaseSeconds)) {
+      const uploaders = load.uploaders(options.fileUploaders + 1);
+      const transfer = await transferThroughput(
+        uploaders[0]!,
+        FILE_BENCH_BYTES,
+        options.quick ? 5 : 20,
+      );
+      log(
+        `files: 10 MiB upload ${transfer.uploadMBps} MB/s (p50 ${transfer.uploadMs.p50} ms), download ${transfer.downloadMBps} MB/s (p50 ${transfer.downloadMs.p50} ms)`,
+      );
+      await drain(parley, 5000);
+      const quiet = await runLoad(
+        `files: ${options.filesRate}/s, no uploads`,
+        load,
+        options.filesRate,
+        options.filesSeconds,
+      );
+      await drain(parley, 5000);
+      const uploads = startConcurrentUploads(uploaders.slice(1), FILE_BENCH_BYTES);
+      await sleep(1000); // the uploads are under way before the first message is due
+      const busy = await runLoad(
+        `files: ${options.filesRate}/s, ${options.fileUploaders} uploads`,
+        load,
+        options.filesRate,
+        options.filesSeconds,
+      );
+      const concurrent = await uploads.stop();
+      log(
+        `files: delivery p99 at ${options.filesRate}/s ${quiet.result.latency.p99} ms without uploads, ${busy.result.latency.p99} ms with ${options.fileUploaders} (${concurrent.completed} uploads, ${concurrent.aggregateMBps} MB/s, ${concurrent.failed} failed)`,
+      );
+      results.files = {
+        transfer,
+        rate: options.filesRate,
+        withoutUploads: { ...quiet.result, curve: undefined },
+        withUploads: { ...busy.result, curve: undefined },
+        concurrentUploads: concurrent,
       };
       await drain(parley, options.quick ? 5000 : 30_000);
     }

@@ -45,6 +45,13 @@ export class ParleyLoad implements LoadTarget {
     return this.conversations.length;
   }
 
+  /** The last `count` users as uploaders (their server process and access token). */
+  uploaders(count: number): Array<{ httpUrl: string; token: string }> {
+    return this.users
+      .slice(-count)
+      .map((user) => ({ httpUrl: user.endpoint.httpUrl, token: user.token }));
+  }
+
   async register(count: number, tag: string): Promise<number> {
     const started = performance.now();
     const indexes = Array.from({ length: count }, (_, i) => i);

@@ -40,6 +40,25 @@ export type BenchResults = {
     messagesSearchCommon: LatencySummary | null;
     messagesSearchRare: LatencySummary | null;
   };
+  files?: {
+    transfer: {
+      fileBytes: number;
+      repeats: number;
+      uploadMBps: number;
+      downloadMBps: number;
+      uploadMs: LatencySummary;
+      downloadMs: LatencySummary;
+    };
+    rate: number;
+    withoutUploads: RunResult;
+    withUploads: RunResult;
+    concurrentUploads: {
+      uploaders: number;
+      completed: number;
+      failed: number;
+      aggregateMBps: number;
+    };
+  };
   database?: string;
   idle?: IdleCpu;
   cpu?: { source: string; phases: CpuPhaseRow[] };
@@ -157,6 +176,35 @@ export function renderTable(input: Record<string, unknown>): string {
       [
         `login storm: ${storm.loginsFinished} of ${storm.logins} done ${storm.stormMs === null ? 'by the end' : `in ${storm.stormMs} ms`}; login p50 / max, failures`,
         `${ms(storm.loginLatency?.p50)} / ${ms(storm.loginLatency?.max)}, ${storm.loginFailures ?? '–'}`,
+        '',
+        '',
+      ],
+    );
+  }
+  const f = r.files;
+  if (f) {
+    const mib = Math.round(f.transfer.fileBytes / 1024 / 1024);
+    const delivered = (run: RunResult) => run.delivered > 0 && run.lost === 0 && run.errors === 0;
+    rows.push(
+      [
+        `${mib} MiB file, ${f.transfer.repeats}× one at a time: upload / download`,
+        `${f.transfer.uploadMBps} / ${f.transfer.downloadMBps} MB/s (p50 ${f.transfer.uploadMs.p50} / ${f.transfer.downloadMs.p50} ms)`,
+        '',
+        '',
+      ],
+      [
+        `delivery p99 at ${f.rate} msg/s: no uploads → ${f.concurrentUploads.uploaders} concurrent ${mib} MiB uploads`,
+        `${f.withoutUploads.latency.p99} → ${f.withUploads.latency.p99} ms`,
+        '≤ 100 ms p99',
+        verdict(
+          delivered(f.withoutUploads) &&
+            delivered(f.withUploads) &&
+            f.withUploads.latency.p99 <= 100,
+        ),
+      ],
+      [
+        'concurrent uploads: done, failed, aggregate',
+        `${f.concurrentUploads.completed}, ${f.concurrentUploads.failed}, ${f.concurrentUploads.aggregateMBps} MB/s`,
         '',
         '',
       ],

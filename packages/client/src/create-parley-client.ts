@@ -175,6 +175,8 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     tracker.set({ kind: 'offline' });
   };
 
+  const files = createParleyFiles({ baseUrl: base, session });
+
   const startRealtime = async (user: User): Promise<void> => {
     if (closed) return;
     tracker.set({ kind: 'connecting' });
@@ -190,6 +192,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
       skipOwnMessages: options.skipOwnMessages ?? false,
       presence,
       outboxChanges,
+      upload: (body, upload) => files.upload(body, upload),
       onUnauthorized: async () => {
         // The server answers a refused socket's subscriptions UNAUTHORIZED and then closes it with
         // 4001. When that close came first, its reconnect gets (or got) the fresh token: a second
@@ -326,7 +329,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
 
   return {
     api,
-    files: createParleyFiles({ baseUrl: base, session }),
+    files,
     user: () => session.user(),
     register: async (username, password) =>
       signIn(await publicApi.auth.register.mutate({ username, password })),
@@ -373,10 +376,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     onPresence: (listener) => presence.add(guard('presence', listener)),
     send: (conversationId, body, sendOptions) => {
       if (!realtime) throw new Error('Sign in before sending messages.');
-      const entry = realtime.outbox.enqueue(conversationId, body, sendOptions?.replyToId);
+      const entry = realtime.outbox.enqueue(conversationId, body, sendOptions);
       if (entry.status !== 'failed') typing.sent(conversationId);
       return entry;
     },
+    cancelSend: (clientId) => realtime?.outbox.cancel(clientId) ?? false,
+    retrySend: (clientId) => realtime?.outbox.retry(clientId) ?? false,
     messages: {
       edit: async (messageId, body) => {
         const message = await api.messages.edit.mutate({ messageId, body });

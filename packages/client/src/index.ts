@@ -17,7 +17,7 @@ export type {
   UploadOptions,
 } from './parley-files.js';
 export { FileTransferError } from './file-transfer-error.js';
-export type { OutboxEntry } from './outbox.js';
+export type { OutboxEntry, OutboxFile, OutgoingFile } from './outbox.js';
 export type { EventListener, ReceivedEvent } from './event-listeners.js';
 export type { ErrorHook, ListenerErrorContext } from './listener-errors.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket.js';

@@ -286,7 +286,7 @@ describe('Outbox', () => {
     const server = fakeServer();
     const storage = memoryStorage();
     const first = new Outbox({ storage, key: 'k', send: server.send });
-    const reply = first.enqueue('conv', 'answer', '17');
+    const reply = first.enqueue('conv', 'answer', { replyToId: '17' });
     expect(reply.replyToId).toBe('17');
     await first.flush();
     first.close();

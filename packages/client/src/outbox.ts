@@ -1,9 +1,10 @@
-import type { Message, MessageStatus } from '@parley/protocol';
-import { messageBodySchema } from '@parley/protocol';
+import type { Attachment, Message, MessageStatus } from '@parley/protocol';
+import { attachmentCaptionSchema, messageBodySchema } from '@parley/protocol';
 import { backoffDelay } from './backoff.js';
 import { describeError, isPermanentError } from './describe-error.js';
 import { compareMessageIds } from './message-order.js';
 import { Emitter } from './emitter.js';
+import type { UploadBody, UploadOptions } from './parley-files.js';
 import { PersistedValue } from './persisted-value.js';
 import { randomUUID } from './random-uuid.js';
 import type { KeyValueStorage } from './storage.js';
@@ -23,20 +24,50 @@ export interface OutboxEntry {
   error: string | null;
   /** The message this one replies to (`send(…, { replyToId })`); absent when it is no reply. */
   replyToId?: string;
+  /** The file it carries, uploaded before the message is sent; null for a text message. */
+  file: OutboxFile | null;
+}
+
+/**
+ * A file on its way out with its message. Its bytes are held in memory only (they can be large, and
+ * the storage is for small values): after a restart, a file not uploaded yet is lost and its entry
+ * `failed` (the app may attach it again); one already uploaded is still sent.
+ */
+export interface OutboxFile {
+  name: string;
+  size: number;
+  contentType: string;
+  /** The server's id once uploaded; the message is sent only then. */
+  fileId: string | null;
+  /** Bytes uploaded so far (of `size`) while uploading. */
+  loaded: number;
+}
+
+/** A file to send with a message: its bytes, its name and (optionally) its type. */
+export interface OutgoingFile {
+  body: UploadBody;
+  name: string;
+  /** @default the Blob's type, else 'application/octet-stream' */
+  contentType?: string;
 }
 
 export type SendMessage = (input: {
   conversationId: string;
   clientId: string;
   body: string;
+  fileId?: string;
   replyToId?: string;
 }) => Promise<Message>;
+
+export type UploadFile = (body: UploadBody, options: UploadOptions) => Promise<Attachment>;
 
 export interface OutboxOptions {
   storage: KeyValueStorage;
   /** Storage key of this user's outbox. */
   key: string;
   send: SendMessage;
+  /** Uploads a message's file before it is sent (`client.files.upload`). Without it, files are refused. */
+  upload?: UploadFile;
   /** Delay before retry number `attempt`. @default backoffDelay (0.5 s → 30 s with jitter) */
   retryDelayMs?: (attempt: number) => number;
   /** Settled (delivered or failed) entries kept in memory for display; they are never persisted. @default 500 */
@@ -61,21 +92,50 @@ const best = (a: OutboxEntry['status'], b: MessageStatus): MessageStatus =>
 const isSettled = (entry: OutboxEntry): boolean =>
   entry.status === 'delivered' || entry.status === 'read' || entry.status === 'failed';
 
+function parseFile(value: unknown): OutboxFile | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const file = value as Partial<OutboxFile>;
+  if (typeof file.name !== 'string' || typeof file.size !== 'number') return null;
+  return {
+    name: file.name,
+    size: file.size,
+    contentType: typeof file.contentType === 'string' ? file.contentType : '',
+    fileId: typeof file.fileId === 'string' ? file.fileId : null,
+    loaded: 0,
+  };
+}
+
+const fileLostMessage = 'The file was not uploaded before the app closed. Attach it again.';
+
+const byteSize = (body: UploadBody): number =>
+  body instanceof Uint8Array ? body.byteLength : body.size;
+
+const isAbort = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { name?: unknown }).name === 'AbortError';
+
 function parseEntries(value: unknown): OutboxEntry[] {
   if (typeof value !== 'object' || value === null) return [];
   const { entries } = value as { entries?: unknown };
   if (!Array.isArray(entries)) return [];
-  return entries.filter(
-    (e): e is OutboxEntry =>
-      typeof e === 'object' &&
-      e !== null &&
-      typeof (e as OutboxEntry).clientId === 'string' &&
-      typeof (e as OutboxEntry).conversationId === 'string' &&
-      typeof (e as OutboxEntry).body === 'string' &&
-      typeof (e as OutboxEntry).status === 'string' &&
-      ['undefined', 'string'].includes(typeof (e as OutboxEntry).replyToId) &&
-      (e as OutboxEntry).status in rank,
-  );
+  return entries
+    .map((e: unknown) =>
+      typeof e === 'object' && e !== null
+        ? { ...(e as OutboxEntry), file: parseFile((e as { file?: unknown }).file) }
+        : e,
+    )
+    .filter(
+      (e): e is OutboxEntry =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof (e as OutboxEntry).clientId === 'string' &&
+        typeof (e as OutboxEntry).conversationId === 'string' &&
+        typeof (e as OutboxEntry).body === 'string' &&
+        typeof (e as OutboxEntry).status === 'string' &&
+        ['undefined', 'string'].includes(typeof (e as OutboxEntry).replyToId) &&
+        (e as OutboxEntry).status in rank,
+    );
 }
 
 /**
@@ -89,6 +149,10 @@ export class Outbox {
   private readonly inFlight = new Set<string>();
   private readonly attempts = new Map<string, number>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The bytes of files not uploaded yet, by clientId (memory only). */
+  private readonly fileBodies = new Map<string, UploadBody>();
+  /** Uploads under way, by clientId: `cancel` aborts them. */
+  private readonly uploads = new Map<string, AbortController>();
   private readonly changes = new Emitter<[OutboxEntry[]]>();
   private readonly persisted: PersistedValue<{ v: 1; entries: OutboxEntry[] }>;
   private running = false;
@@ -115,6 +179,13 @@ export class Outbox {
     if (stored.length === 0) return;
     const fresh = [...this.entries.values()];
     this.entries.clear();
+    for (const entry of stored) {
+      // Its bytes were in the memory of the app that closed.
+      if (entry.status === 'sending' && entry.file && entry.file.fileId === null) {
+        entry.status = 'failed';
+        entry.error = fileLostMessage;
+      }
+    }
     for (const entry of [...stored, ...fresh]) this.entries.set(entry.clientId, entry);
     this.changed(false);
     this.pumpAll();
@@ -132,6 +203,8 @@ export class Outbox {
     this.running = false;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    // An upload cut off here starts again on `start` (its bytes stay).
+    for (const upload of this.uploads.values()) upload.abort();
   }
 
   /** The connection is back: retry now instead of when the backoff timers say. */
@@ -149,31 +222,99 @@ export class Outbox {
     this.changes.clear();
   }
 
-  enqueue(conversationId: string, body: string, replyToId?: string): OutboxEntry {
-    const parsed = messageBodySchema.safeParse(body);
+  /**
+   * Queues a message, with a file to upload first when given (its body may then be empty). The file's
+   * upload is retried with backoff like the send; `cancel` drops the entry before it is sent.
+   */
+  enqueue(
+    conversationId: string,
+    body: string,
+    options: { replyToId?: string; file?: OutgoingFile } = {},
+  ): OutboxEntry {
+    const { replyToId, file } = options;
+    const parsed = (file ? attachmentCaptionSchema : messageBodySchema).safeParse(body);
+    const error =
+      file && !this.options.upload
+        ? 'This client cannot upload files.'
+        : parsed.success
+          ? null
+          : (parsed.error.issues[0]?.message ?? 'Invalid message');
     const entry: OutboxEntry = {
       clientId: this.createId(),
       conversationId,
       body,
       createdAt: this.now(),
-      status: parsed.success ? 'sending' : 'failed',
+      status: error === null ? 'sending' : 'failed',
       message: null,
-      error: parsed.success ? null : (parsed.error.issues[0]?.message ?? 'Invalid message'),
+      error,
+      file: file
+        ? {
+            name: file.name,
+            size: byteSize(file.body),
+            contentType:
+              file.contentType ||
+              (file.body instanceof Blob && file.body.type
+                ? file.body.type
+                : 'application/octet-stream'),
+            fileId: null,
+            loaded: 0,
+          }
+        : null,
       ...(replyToId === undefined ? {} : { replyToId }),
     };
+    if (file) this.fileBodies.set(entry.clientId, file.body);
     this.entries.set(entry.clientId, entry);
-    this.changed(parsed.success);
-    if (parsed.success) this.pump(conversationId);
-    return { ...entry };
+    this.changed(error === null);
+    if (error === null) this.pump(conversationId);
+    return this.copy(entry);
+  }
+
+  /**
+   * Drops an entry not sent yet (uploading its file, waiting, or failed); an upload under way is
+   * aborted. Returns false once the message is sent or being sent (it cannot be taken back here).
+   */
+  cancel(clientId: string): boolean {
+    const entry = this.entries.get(clientId);
+    if (!entry || (entry.status !== 'sending' && entry.status !== 'failed')) return false;
+    if (entry.status === 'sending' && this.sending.has(clientId)) return false;
+    this.uploads.get(clientId)?.abort();
+    this.uploads.delete(clientId);
+    this.fileBodies.delete(clientId);
+    this.entries.delete(clientId);
+    this.changed(true);
+    this.pump(entry.conversationId);
+    return true;
+  }
+
+  /**
+   * Tries a failed entry again (a failed upload, a refused send): true when it was queued again. A
+   * file whose bytes are gone (the app restarted before its upload) cannot be retried.
+   */
+  retry(clientId: string): boolean {
+    const entry = this.entries.get(clientId);
+    if (!entry || entry.status !== 'failed' || entry.message !== null) return false;
+    if (entry.file && entry.file.fileId === null && !this.fileBodies.has(clientId)) return false;
+    entry.status = 'sending';
+    entry.error = null;
+    // Its place: after the entries of its conversation still waiting.
+    this.entries.delete(clientId);
+    this.entries.set(clientId, entry);
+    this.changed(true);
+    this.pump(entry.conversationId);
+    return true;
   }
 
   list(): OutboxEntry[] {
-    return [...this.entries.values()].map((e) => ({ ...e }));
+    return [...this.entries.values()].map((e) => this.copy(e));
   }
 
   get(clientId: string): OutboxEntry | null {
     const entry = this.entries.get(clientId);
-    return entry ? { ...entry } : null;
+    return entry ? this.copy(entry) : null;
+  }
+
+  private copy(entry: OutboxEntry): OutboxEntry {
+    return { ...entry, file: entry.file ? { ...entry.file } : null };
   }
 
   onChange(listener: (entries: OutboxEntry[]) => void): () => void {
@@ -256,6 +397,7 @@ export class Outbox {
   async clear(): Promise<void> {
     this.stop();
     this.entries.clear();
+    this.fileBodies.clear();
     this.changes.emit([]);
     await this.persisted.remove();
   }
@@ -293,17 +435,91 @@ export class Outbox {
     );
     if (!next) return;
     this.inFlight.add(conversationId);
-    const { clientId, body, replyToId } = next;
-    this.options
-      .send({ conversationId, clientId, body, ...(replyToId === undefined ? {} : { replyToId }) })
-      .then(
-        (message) => this.answered(clientId, message),
-        (error: unknown) => this.failed(conversationId, clientId, error),
-      )
-      .finally(() => {
-        this.inFlight.delete(conversationId);
-        this.pump(conversationId);
+    const { clientId, body, file, replyToId } = next;
+    const work =
+      file && file.fileId === null
+        ? this.uploadFile(next, file).then(() => undefined)
+        : this.sendEntry(conversationId, clientId, body, {
+            ...(replyToId === undefined ? {} : { replyToId }),
+            ...(file?.fileId ? { fileId: file.fileId } : {}),
+          });
+    void work.finally(() => {
+      this.inFlight.delete(conversationId);
+      this.pump(conversationId);
+    });
+  }
+
+  /** Clients whose `messages.send` is under way (no longer cancellable). */
+  private readonly sending = new Set<string>();
+
+  private async sendEntry(
+    conversationId: string,
+    clientId: string,
+    body: string,
+    extra: { replyToId?: string; fileId?: string },
+  ): Promise<void> {
+    this.sending.add(clientId);
+    try {
+      const message = await this.options.send({
+        conversationId,
+        clientId,
+        body,
+        ...extra,
       });
+      this.answered(clientId, message);
+    } catch (error) {
+      this.failed(conversationId, clientId, error);
+    } finally {
+      this.sending.delete(clientId);
+    }
+  }
+
+  /** Uploads the entry's file; the pump then sends the message with its fileId. */
+  private async uploadFile(entry: OutboxEntry, file: OutboxFile): Promise<void> {
+    const bytes = this.fileBodies.get(entry.clientId);
+    const upload = this.options.upload;
+    if (!bytes || !upload) {
+      entry.status = 'failed';
+      entry.error = fileLostMessage;
+      this.changed(true);
+      return;
+    }
+    const controller = new AbortController();
+    this.uploads.set(entry.clientId, controller);
+    let lastEmit = 0;
+    try {
+      const attachment = await upload(bytes, {
+        name: file.name,
+        contentType: file.contentType,
+        signal: controller.signal,
+        onProgress: ({ loaded }) => {
+          file.loaded = loaded;
+          // Progress at most every 50 ms: a listener re-rendering per socket write is wasted work.
+          const now = Date.now();
+          if (now - lastEmit >= 50 || loaded === file.size) {
+            lastEmit = now;
+            this.changes.emit(this.list());
+          }
+        },
+      });
+      if (this.entries.get(entry.clientId) !== entry) return; // cancelled meanwhile
+      this.attempts.delete(entry.conversationId);
+      file.fileId = attachment.fileId;
+      file.loaded = file.size;
+      file.name = attachment.name;
+      file.contentType = attachment.contentType;
+      this.fileBodies.delete(entry.clientId);
+      entry.error = null;
+      this.changed(true);
+    } catch (error) {
+      if (this.entries.get(entry.clientId) !== entry) return; // cancelled
+      file.loaded = 0;
+      // Aborted by `stop`: it starts again with the pump.
+      if (isAbort(error) && !this.running) return;
+      this.failed(entry.conversationId, entry.clientId, error);
+    } finally {
+      this.uploads.delete(entry.clientId);
+    }
   }
 
   private answered(clientId: string, message: Message): void {

@@ -5,7 +5,7 @@ import type { CheckConnectionOptions, ConnectionCheck } from './connection-check
 import type { ConnectionState } from './connection-tracker.js';
 import type { EventListener } from './event-listeners.js';
 import type { ErrorHook } from './listener-errors.js';
-import type { OutboxEntry } from './outbox.js';
+import type { OutboxEntry, OutgoingFile } from './outbox.js';
 import type { ParleyFiles } from './parley-files.js';
 import type { KeyValueStorage } from './storage.js';
 import type { TypingNotifier } from './typing-notifier.js';
@@ -79,6 +79,8 @@ export interface ParleyClientStats {
 export interface SendOptions {
   /** The message this one replies to, of the same conversation. */
   replyToId?: string;
+  /** A file to upload and send with the message. */
+  file?: OutgoingFile;
 }
 
 export interface ParleyClient {
@@ -126,8 +128,17 @@ export interface ParleyClient {
    * Queues a message and returns at once with status `sending` (or `failed` when the body is invalid).
    * `replyToId` makes it a reply to that message (of the same conversation). Ends this client's typing
    * indicator in the conversation (the server tells the peer).
+   *
+   * With a `file`, the file is uploaded first (progress in the entry's `file.loaded`, retried with backoff
+   * while the server cannot be reached) and the message is sent with its `fileId`; the body may then be
+   * empty. The file's bytes stay in memory until uploaded: an app that closes before that loses them (the
+   * entry is then `failed` on the next start), while a message whose file was uploaded is still sent.
    */
   send(conversationId: string, body: string, options?: SendOptions): OutboxEntry;
+  /** Drops a queued message not sent yet (its upload is aborted); false once it is sent or being sent. */
+  cancelSend(clientId: string): boolean;
+  /** Queues a `failed` message again (a failed upload, a refused send); false when it cannot be retried. */
+  retrySend(clientId: string): boolean;
   /** Changing messages already sent: only your own (docs/api.md, "Release 2 additions"). */
   messages: {
     /**

@@ -8,7 +8,7 @@ import { errorCode } from './describe-error.js';
 import type { Emitter } from './emitter.js';
 import { EventLedger, parseLedgerSnapshot, type LedgerSnapshot } from './event-ledger.js';
 import { withAck, type EventListeners } from './event-listeners.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { Outbox, type OutboxEntry, type UploadFile } from './outbox.js';
 import { PersistedValue } from './persisted-value.js';
 import type { KeyValueStorage } from './storage.js';
 
@@ -26,6 +26,8 @@ export interface RealtimeSessionOptions {
   skipOwnMessages: boolean;
   presence: Emitter<[PresenceEvent]>;
   outboxChanges: Emitter<[OutboxEntry[]]>;
+  /** Uploads the file of an outgoing message (`client.files.upload`). */
+  upload: UploadFile;
   /** A subscription was refused as UNAUTHORIZED: refresh and open a new socket. */
   onUnauthorized: () => Promise<void>;
 }
@@ -63,6 +65,7 @@ export class RealtimeSession {
       storage,
       key: `${storageKey}:outbox:${user.id}`,
       send: (input) => api.messages.send.mutate(input),
+      upload: options.upload,
       retryDelayMs: options.retryDelayMs,
     });
     this.outbox.onChange((entries) => options.outboxChanges.emit(entries));

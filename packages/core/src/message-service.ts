@@ -1,4 +1,4 @@
-import { isStorageFull, type Store } from '@parley/db';
+import { FileNotAttachableError, isStorageFull, type Store } from '@parley/db';
 import type { HistoryPage, Message } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
@@ -49,12 +49,6 @@ export class MessageService {
     options: SendOptions = {},
   ): Promise<Message> {
     const recipientId = await this.conversations.peerOf(senderId, conversationId);
-    if (options.fileId != null) {
-      // Uploads are not stored yet: no id names one of the caller's.
-      throw new DomainError('BAD_REQUEST', 'Not an upload of yours.', {
-        fieldErrors: { fileId: ['Not an upload of yours.'] },
-      });
-    }
     const replyToId = options.replyToId ?? null;
     if (replyToId !== null) {
       const [original] = await this.store.messages.byIds([replyToId]);
@@ -90,8 +84,16 @@ export class MessageService {
         createdAt: Date.now(),
         status: 'pending',
         replyToId,
+        fileId: options.fileId ?? null,
       })
       .catch((error: unknown) => {
+        if (error instanceof FileNotAttachableError) {
+          throw new DomainError(
+            'BAD_REQUEST',
+            'That file cannot be attached: it is not an upload of yours that is still unsent.',
+            { fieldErrors: { fileId: ['Not an unsent upload of yours.'] } },
+          );
+        }
         if (!isStorageFull(error)) throw error;
         this.storageFailures.report(error, { operation: 'messages.send', conversationId });
         throw outOfStorage(
@@ -156,18 +158,25 @@ export class MessageService {
   ): Promise<void> {
     const [message] = await this.store.messages.byIds([messageId]);
     if (!message || message.senderId !== callerId) throw notYourMessage('delete');
-    if (message.deletedAt !== null) return;
+    // The record still names a file whose removal failed after an earlier delete: finish it now.
+    const removeFile = async () => {
+      if (message.attachment !== null) await this.store.files.removeForMessage(messageId);
+    };
+    if (message.deletedAt !== null) return removeFile();
     const change = await this.store.messages.delete({
       messageId,
       senderId: callerId,
       at: Date.now(),
     });
-    if (!change) return; // deleted meanwhile by another of the sender's sessions
+    if (!change) return removeFile(); // deleted meanwhile by another of the sender's sessions
     this.log.info(
       { event: 'message-deleted', messageId, conversationId: message.conversationId },
       'message deleted for everyone',
     );
     this.feed.publish(change.appended, origin);
+    // After the delete committed (on SQLite this unlinks the blob, which no transaction could
+    // undo). Should it fail, the caller gets the error and deleting again removes the file.
+    await removeFile();
   }
 
   async history(

@@ -18,6 +18,7 @@ const record = (fields: Partial<MessageRecord> = {}): MessageRecord => ({
   editedAt: null,
   deletedAt: null,
   replyTo: null,
+  attachment: null,
   ...fields,
 });
 
@@ -29,6 +30,12 @@ describe('toMessage', () => {
       deletedAt: 9,
       attachment: null,
     });
+  });
+
+  it('carries the attachment, except on a tombstone', () => {
+    const attachment = { fileId: 'f1', name: 'a.pdf', size: 3, contentType: 'application/pdf' };
+    expect(toMessage(record({ attachment })).attachment).toEqual(attachment);
+    expect(toMessage(record({ attachment, deletedAt: 9 })).attachment).toBeNull();
   });
 
   it('quotes the first 100 code points of a reply’s original, never half an emoji', () => {

@@ -42,8 +42,8 @@ export const toMessage = (record: MessageRecord): Message => ({
   editedAt: record.editedAt,
   deletedAt: record.deletedAt,
   replyTo: record.replyTo ? toReplyRef(record.replyTo) : null,
-  // Attachments are not stored yet (a later change adds the files table).
-  attachment: null,
+  // A tombstone has no file, even in a record read before the file was removed.
+  attachment: record.deletedAt === null ? record.attachment : null,
 });
 
 export const toPeer = (record: PeerRecord, online: boolean): Peer =>

@@ -1,6 +1,7 @@
 import type { MessageStatus } from '@parley/protocol';
 import { sql, type SQL } from 'drizzle-orm';
 import type { ConversationRecord } from './records.js';
+import { parseAttachmentRef } from './attachment-ref.js';
 import { parseReplyRef } from './reply-ref.js';
 
 /** A row of conversationQuery (SQLite reads booleans as 0/1). */
@@ -25,17 +26,20 @@ export type ConversationRow = {
   m_edited_at: number | null;
   m_deleted_at: number | null;
   m_reply_to: string | null;
+  m_attachment: string | null;
   unread: number;
 };
 
 /**
  * One statement for the whole list, in SQL that SQLite and PostgreSQL read alike: peer, last message and unread count per conversation.
- * `replyRef` builds the last message's reply reference from an id (each dialect its own JSON).
+ * `replyRef` and `attachmentRef` build the last message's reply reference and file from an id
+ * (each dialect its own JSON).
  */
 export const conversationQuery = (
   userId: string,
   onlyConversation: string | null,
   replyRef: (replyToId: SQL) => SQL,
+  attachmentRef: (messageId: SQL) => SQL,
 ) => sql`
   SELECT c.id, c.created_at, c.last_activity_at,
     p.id AS peer_id, p.username AS peer_username, p.deleted_at AS peer_deleted_at,
@@ -47,6 +51,7 @@ export const conversationQuery = (
     m.body AS m_body, m.created_at AS m_created_at, m.status AS m_status,
     m.delivered_at AS m_delivered_at, m.edited_at AS m_edited_at, m.deleted_at AS m_deleted_at,
     ${replyRef(sql`m.reply_to_id`)} AS m_reply_to,
+    ${attachmentRef(sql`m.id`)} AS m_attachment,
     (SELECT count(*) FROM messages u
       WHERE u.conversation_id = c.id AND u.recipient_id = ${userId}
         AND u.id > coalesce((SELECT r.last_read_message_id FROM read_markers r
@@ -89,5 +94,6 @@ export const toConversationRecord = (row: ConversationRow): ConversationRecord =
           editedAt: row.m_edited_at,
           deletedAt: row.m_deleted_at,
           replyTo: parseReplyRef(row.m_reply_to),
+          attachment: parseAttachmentRef(row.m_attachment),
         },
 });

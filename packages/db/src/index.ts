@@ -12,6 +12,7 @@ export { openPostgresStore, type PostgresStoreOptions } from './postgres/open-po
 export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';
 export { isStorageFull } from './storage-full.js';
 export { FileTooLargeError } from './file-too-large-error.js';
+export { FileNotAttachableError } from './file-not-attachable-error.js';
 export {
   copySqliteToPostgres,
   CopyCountMismatchError,

@@ -44,6 +44,16 @@ export type MessageRecord = {
   deletedAt: number | null;
   /** The message this one replies to, as it is now (read at read time: follows edits, deletes). */
   replyTo: ReplyRecord | null;
+  /** The file sent with it (its `files` row), null when none or once deleted. */
+  attachment: AttachmentRecord | null;
+};
+
+/** The file of a message, as clients see it. */
+export type AttachmentRecord = {
+  fileId: string;
+  name: string;
+  size: number;
+  contentType: string;
 };
 
 /** The original of a reply, read with the reply. */

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
+import { FileNotAttachableError } from './file-not-attachable-error.js';
 import { FileTooLargeError } from './file-too-large-error.js';
 import type { Store } from './store.js';
 import { dialects, type TestDatabase } from './test-dialects.js';
@@ -56,6 +57,7 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
         status?: 'pending' | 'sent';
         createdAt?: number;
         replyToId?: string;
+        fileId?: string;
       } = {},
     ) =>
       store.messages.send({
@@ -68,6 +70,7 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
         createdAt: extra.createdAt ?? 10 + clientCounter,
         status: extra.status ?? 'pending',
         replyToId: extra.replyToId ?? null,
+        fileId: extra.fileId ?? null,
       });
     return { a, b, conversationId, send };
   };
@@ -888,12 +891,14 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
     it('attaches only the uploader’s unsent file, once; removes per message', async () => {
       const [owner, other] = [await newUser('f'), await newUser('g')];
       const file = await upload(owner.id, bytesOf(1000));
-      expect(await store.files.attachToMessage(file.id, other.id, '77', 'conv')).toBe(false);
-      expect(await store.files.attachToMessage(randomUUID(), owner.id, '77', 'conv')).toBe(false);
-      expect(await store.files.attachToMessage(file.id, owner.id, '77', 'conv')).toBe(true);
-      expect(await store.files.attachToMessage(file.id, owner.id, '78', 'conv')).toBe(false);
+      expect(await store.files.attachToMessage(file.id, other.id, '900000077', 'conv')).toBe(false);
+      expect(await store.files.attachToMessage(randomUUID(), owner.id, '900000077', 'conv')).toBe(
+        false,
+      );
+      expect(await store.files.attachToMessage(file.id, owner.id, '900000077', 'conv')).toBe(true);
+      expect(await store.files.attachToMessage(file.id, owner.id, '900000078', 'conv')).toBe(false);
       expect(await store.files.findById(file.id)).toMatchObject({
-        messageId: '77',
+        messageId: '900000077',
         conversationId: 'conv',
       });
       // Sent files stay when the uploader's unsent ones go (account deletion).
@@ -901,9 +906,92 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       expect(await store.files.removeUnsentOf(owner.id)).toBe(1);
       expect(await store.files.findById(unsent.id)).toBeNull();
       expect(await store.files.findById(file.id)).not.toBeNull();
-      expect(await store.files.removeForMessage('77')).toBe(1);
+      expect(await store.files.removeForMessage('900000077')).toBe(1);
       expect(await store.files.findById(file.id)).toBeNull();
-      expect(await store.files.removeForMessage('77')).toBe(0);
+      expect(await store.files.removeForMessage('900000077')).toBe(0);
+    });
+
+    it('a send attaches the sender’s unsent upload in its transaction; every read shows it', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const file = await upload(a.id, bytesOf(1234));
+      const attachment = {
+        fileId: file.id,
+        name: 'photo.png',
+        size: 1234,
+        contentType: 'image/png',
+      };
+      const sent = await send(a, b, 'filewords caption', {
+        fileId: file.id,
+        clientId: 'with-file',
+      });
+      expect(sent.created).toBe(true);
+      expect(sent.message.attachment).toEqual(attachment);
+      // The live events carry it.
+      expect(sent.appended.map((event) => event.message?.attachment)).toContainEqual(attachment);
+      expect(await store.files.findById(file.id)).toMatchObject({
+        messageId: sent.message.id,
+        conversationId,
+      });
+      expect((await store.messages.history(conversationId, null, 10))[0]?.attachment).toEqual(
+        attachment,
+      );
+      expect((await store.messages.byIds([sent.message.id]))[0]?.attachment).toEqual(attachment);
+      const [listed] = await store.conversations.listFor(b.id);
+      expect(listed?.lastMessage?.attachment).toEqual(attachment);
+      const [hit] = await store.messages.search({
+        ownerId: b.id,
+        words: ['filewords'],
+        conversationId: null,
+        before: null,
+        limit: 5,
+      });
+      expect(hit?.message.attachment).toEqual(attachment);
+      const [statusChange] = await store.messages.markSent(b.id, [sent.message.id], 50);
+      expect(statusChange?.message.attachment).toEqual(attachment);
+
+      // A retried clientId answers the stored message and attaches nothing, not even another file.
+      const other = await upload(a.id, bytesOf(10, 3));
+      const retried = await send(a, b, 'filewords caption', {
+        fileId: other.id,
+        clientId: 'with-file',
+      });
+      expect(retried).toMatchObject({ created: false, appended: [] });
+      expect(retried.message.attachment).toEqual(attachment);
+      expect(await store.files.findById(other.id)).toMatchObject({ messageId: null });
+
+      // A message without a file has none.
+      expect((await send(a, b, 'plain')).message.attachment).toBeNull();
+    });
+
+    it('a send naming a file that is not the sender’s unsent upload stores nothing', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const theirs = await upload(b.id, bytesOf(100));
+      const mine = await upload(a.id, bytesOf(100, 2));
+      await send(a, b, 'first', { fileId: mine.id });
+      const before = await store.messages.history(conversationId, null, 50);
+      for (const fileId of [theirs.id, mine.id, randomUUID()]) {
+        expect(await refusal(send(a, b, 'again', { fileId, clientId: 'refused' }))).toBeInstanceOf(
+          FileNotAttachableError,
+        );
+      }
+      expect(await store.messages.history(conversationId, null, 50)).toEqual(before);
+      expect(await store.files.findById(theirs.id)).toMatchObject({ messageId: null });
+      // Nothing of the refused send was kept: its clientId is still free.
+      expect((await send(a, b, 'now', { clientId: 'refused' })).created).toBe(true);
+    });
+
+    it('a deleted message’s file goes with removeForMessage; the record then has none', async () => {
+      const { a, b, send } = await newPair();
+      const file = await upload(a.id, bytesOf(500, 9));
+      const { message } = await send(a, b, '', { fileId: file.id });
+      expect(message.body).toBe('');
+      await store.messages.delete({ messageId: message.id, senderId: a.id, at: 99 });
+      expect(await store.files.removeForMessage(message.id)).toBe(1);
+      expect(await store.files.findById(file.id)).toBeNull();
+      expect((await store.messages.byIds([message.id]))[0]).toMatchObject({
+        deletedAt: 99,
+        attachment: null,
+      });
     });
 
     it('removes unsent uploads older than a cutoff; identical content outlives one of its files', async () => {
@@ -912,7 +1000,7 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       const old = await upload(owner.id, bytes, { createdAt: 1000 });
       const recent = await upload(owner.id, bytes, { createdAt: 5000 });
       const sentOld = await upload(owner.id, bytesOf(10), { createdAt: 1000 });
-      await store.files.attachToMessage(sentOld.id, owner.id, '91', 'conv');
+      await store.files.attachToMessage(sentOld.id, owner.id, '900000091', 'conv');
       const before = await store.files.totals();
       expect(await store.files.removeUnsentOlderThan(2000)).toBeGreaterThanOrEqual(1);
       expect(await store.files.findById(old.id)).toBeNull();

@@ -164,6 +164,12 @@ export interface MessageRepository {
     status: 'pending' | 'sent';
     /** A message of the same conversation (the caller checks that). @default null */
     replyToId?: string | null;
+    /**
+     * An unsent upload of the sender's, attached in the send's transaction when the message is
+     * newly stored (a repeated clientId attaches nothing). Not attachable (unknown, someone
+     * else's, already sent): FileNotAttachableError, and nothing is stored. @default null
+     */
+    fileId?: string | null;
   }): Promise<SendResult>;
   history(conversationId: string, before: string | null, limit: number): Promise<MessageRecord[]>;
   byIds(ids: string[]): Promise<MessageRecord[]>;

@@ -55,7 +55,7 @@ export const messageBodySchema = z
   );
 
 /** With an attachment the body may be empty; without one it follows messageBodySchema. */
-const attachmentCaptionSchema = z
+export const attachmentCaptionSchema = z
   .string()
   .refine(hasNoNul, 'A message cannot contain the NUL character (U+0000)')
   .refine(

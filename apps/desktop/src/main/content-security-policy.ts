@@ -14,7 +14,8 @@ export function contentSecurityPolicy(serverUrl: string | null): string {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    // blob:: pictures the renderer draws from attachment bytes it downloaded itself.
+    "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src ${connect.join(' ')}`,
     "base-uri 'none'",

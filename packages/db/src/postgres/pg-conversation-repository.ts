@@ -7,7 +7,7 @@ import {
 import type { AppendedEvent, ConversationRecord } from '../records.js';
 import type { ConversationRepository } from '../store.js';
 import { appendEvents } from './pg-event-appender.js';
-import { replyRefSql } from './pg-message-columns.js';
+import { attachmentRefSql, replyRefSql } from './pg-message-columns.js';
 import type { PgPool } from './pg-pool.js';
 import type { ReadRouter } from './read-router.js';
 import { conversations, messages, readMarkers } from './schema.js';
@@ -55,14 +55,16 @@ export class PgConversationRepository implements ConversationRepository {
 
   async listFor(userId: string): Promise<ConversationRecord[]> {
     const rows = await this.reads.run((db) =>
-      db.execute<ConversationRow>(conversationQuery(userId, null, replyRefSql)),
+      db.execute<ConversationRow>(conversationQuery(userId, null, replyRefSql, attachmentRefSql)),
     );
     return rows.map(toConversationRecord);
   }
 
   async getFor(userId: string, conversationId: string): Promise<ConversationRecord | null> {
     const rows = await this.pool.run((db) =>
-      db.execute<ConversationRow>(conversationQuery(userId, conversationId, replyRefSql)),
+      db.execute<ConversationRow>(
+        conversationQuery(userId, conversationId, replyRefSql, attachmentRefSql),
+      ),
     );
     return rows[0] ? toConversationRecord(rows[0]) : null;
   }

@@ -1,6 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 import type { MessageRecord } from '../records.js';
+import { parseAttachmentRef } from '../attachment-ref.js';
 import { parseReplyRef } from '../reply-ref.js';
 import type { PgExecutor } from './pg-pool.js';
 import { messages, users } from './schema.js';
@@ -25,6 +26,18 @@ export const replyRefSql = (replyToId: SQL): SQL =>
   FROM messages rm LEFT JOIN users ru ON ru.id = rm.sender_id
   WHERE rm.id = ${replyToId})`;
 
+/** The file sent with a message as one JSON text (see parseAttachmentRef); an index lookup. */
+const attachmentRefText = (messageId: string) => `(
+  SELECT json_build_object('fileId', f.id, 'name', f.name, 'size', f.size,
+                           'contentType', f.content_type)::text
+  FROM files f WHERE f.message_id = ${messageId})`;
+
+export const attachmentRefSql = (messageId: SQL): SQL =>
+  sql`(
+  SELECT json_build_object('fileId', f.id, 'name', f.name, 'size', f.size,
+                           'contentType', f.content_type)::text
+  FROM files f WHERE f.message_id = ${messageId})`;
+
 /** The select list that, joined with the sender's user row, yields a MessageRecord. */
 export const messageColumns = {
   id: messages.id,
@@ -47,11 +60,13 @@ export const messageColumns = {
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
   replyTo: sql<string | null>`${replyRefSql(sql`${messages.replyToId}`)}`.as('reply_to'),
+  attachment: sql<string | null>`${attachmentRefSql(sql`${messages.id}`)}`.as('attachment'),
 };
 
-export type MessageRow = Omit<MessageRecord, 'id' | 'replyTo'> & {
+export type MessageRow = Omit<MessageRecord, 'id' | 'replyTo' | 'attachment'> & {
   id: number;
   replyTo: string | null;
+  attachment: string | null;
 };
 
 export const toMessageRecord = (row: MessageRow): MessageRecord => ({
@@ -60,6 +75,7 @@ export const toMessageRecord = (row: MessageRow): MessageRecord => ({
   senderId: row.anonymized ? null : row.senderId,
   senderName: row.anonymized ? null : row.senderName,
   replyTo: parseReplyRef(row.replyTo),
+  attachment: parseAttachmentRef(row.attachment),
 });
 
 /** Message ids as numbers, dropping what cannot be one (ids arrive as strings from clients). */
@@ -89,7 +105,8 @@ export const messageSelectList = `
   (m.is_anonymized OR u.deleted_at IS NOT NULL) AS anonymized, m.body,
   m.created_at AS "createdAt", m.status, m.delivered_at AS "deliveredAt",
   m.edited_at AS "editedAt", m.deleted_at AS "deletedAt",
-  ${replyRefText('m.reply_to_id')} AS "replyTo"`;
+  ${replyRefText('m.reply_to_id')} AS "replyTo",
+  ${attachmentRefText('m.id')} AS attachment`;
 
 /** `messagesByIds` as one prepared statement (the hot path: redeliveries, rendering events). */
 export async function selectMessagesByIds(sql: Sql, ids: number[]): Promise<MessageRecord[]> {

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import { toAppendedEvents } from '../appended-events.js';
-import type { MessageRecord, NewEvent } from '../records.js';
+import { FileNotAttachableError } from '../file-not-attachable-error.js';
+import type { AttachmentRecord, MessageRecord, NewEvent } from '../records.js';
 import { parseSnippet, snippetMarkers } from '../search-snippet.js';
 import { messageUpdatedEvents, readEvent, statusEvent } from '../status-event.js';
 import type {
@@ -22,6 +23,7 @@ import {
   toMessageRecord,
   type MessageRow,
 } from './pg-message-columns.js';
+import type { Sql, TransactionSql } from 'postgres';
 import type { PgPool } from './pg-pool.js';
 import type { ReadRouter } from './read-router.js';
 import { messages, users } from './schema.js';
@@ -101,8 +103,9 @@ export class PgMessageRepository implements MessageRepository {
     createdAt: number;
     status: 'pending' | 'sent';
     replyToId?: string | null;
+    fileId?: string | null;
   }): Promise<SendResult> {
-    const { senderName, replyToId = null, ...row } = input;
+    const { senderName, replyToId = null, fileId = null, ...row } = input;
     const replyTo = replyToId === null ? null : Number(replyToId);
     const sentAtOnce = input.status === 'sent';
     // The events, in the order of their `ord`: the recipient's, the sender's (their other sessions
@@ -120,8 +123,8 @@ export class PgMessageRepository implements MessageRepository {
     // participant's event log (in commit order) show one and the same order. A concurrent
     // duplicate waits on the unique index until the first commits, then inserts nothing, and
     // appends nothing.
-    const rows = await this.pool.statement(
-      (sql) => sql<Array<{ messageId: number; ord: number; seq: number }>>`
+    const insert = (sql: Sql | TransactionSql) =>
+      sql<Array<{ messageId: number; ord: number; seq: number }>>`
         WITH locked AS (
           SELECT id FROM conversations WHERE id = ${input.conversationId} FOR NO KEY UPDATE
         ),
@@ -152,8 +155,29 @@ export class PgMessageRepository implements MessageRepository {
         ${sql.unsafe(appendNewEventsCtes)}
         SELECT inserted.id AS "messageId", s.ord, s.seq
         FROM inserted LEFT JOIN new_seqs s ON true
-        ORDER BY s.ord`,
-    );
+        ORDER BY s.ord`;
+    let attachment: AttachmentRecord | null = null;
+    const rows =
+      fileId === null
+        ? await this.pool.statement(insert)
+        : // The attachment needs its own statement: both in one transaction, which a file that
+          // cannot be attached rolls back (the hot path above stays one statement).
+          await this.pool.statement((sql) =>
+            sql.begin(async (tx) => {
+              const insertedRows = await insert(tx);
+              const messageId = insertedRows[0]?.messageId;
+              if (messageId === undefined) return insertedRows; // a repeated clientId
+              const [file] = await tx<AttachmentRecord[]>`
+                UPDATE files SET message_id = ${messageId}::int8,
+                                 conversation_id = ${input.conversationId}
+                WHERE id = ${fileId} AND uploader_id = ${input.senderId}
+                  AND message_id IS NULL AND complete
+                RETURNING id AS "fileId", name, size, content_type AS "contentType"`;
+              if (!file) throw new FileNotAttachableError(fileId);
+              attachment = file;
+              return insertedRows;
+            }),
+          );
     const inserted = rows[0];
     if (!inserted) {
       // The clientId was used before in this conversation: answer with the stored message.
@@ -179,6 +203,7 @@ export class PgMessageRepository implements MessageRepository {
           ? null
           : ((await this.pool.statement((sql) => selectMessagesByIds(sql, [inserted.messageId])))[0]
               ?.replyTo ?? null),
+      attachment,
     };
     const about = { messageId: message.id, conversationId: input.conversationId, message };
     const newEvents: NewEvent[] = [

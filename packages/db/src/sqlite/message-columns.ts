@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { MessageRecord } from '../records.js';
+import { parseAttachmentRef } from '../attachment-ref.js';
 import { parseReplyRef } from '../reply-ref.js';
 import { messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -14,6 +15,11 @@ export const replyRefSql = (replyToId: SQL) => sql`(
                                         THEN ru.username END)
   FROM messages rm LEFT JOIN users ru ON ru.id = rm.sender_id
   WHERE rm.id = ${replyToId})`;
+
+/** The file sent with a message as one JSON text (see parseAttachmentRef); an index lookup. */
+export const attachmentRefSql = (messageId: SQL) => sql`(
+  SELECT json_object('fileId', f.id, 'name', f.name, 'size', f.size, 'contentType', f.content_type)
+  FROM files f WHERE f.message_id = ${messageId})`;
 
 /** The select list that, joined with the sender's user row, yields a MessageRecord. */
 export const messageColumns = {
@@ -37,11 +43,13 @@ export const messageColumns = {
   editedAt: messages.editedAt,
   deletedAt: messages.deletedAt,
   replyTo: sql<string | null>`${replyRefSql(sql`${messages.replyToId}`)}`.as('reply_to'),
+  attachment: sql<string | null>`${attachmentRefSql(sql`${messages.id}`)}`.as('attachment'),
 };
 
-export type MessageRow = Omit<MessageRecord, 'id' | 'replyTo'> & {
+export type MessageRow = Omit<MessageRecord, 'id' | 'replyTo' | 'attachment'> & {
   id: number;
   replyTo: string | null;
+  attachment: string | null;
 };
 
 export const toMessageRecord = (row: MessageRow): MessageRecord => ({
@@ -50,6 +58,7 @@ export const toMessageRecord = (row: MessageRow): MessageRecord => ({
   senderId: row.anonymized ? null : row.senderId,
   senderName: row.anonymized ? null : row.senderName,
   replyTo: parseReplyRef(row.replyTo),
+  attachment: parseAttachmentRef(row.attachment),
 });
 
 /**

@@ -7,7 +7,7 @@ import {
 } from '../conversation-query.js';
 import type { ConversationRepository } from '../store.js';
 import type { EventAppender } from './append-events.js';
-import { replyRefSql } from './message-columns.js';
+import { attachmentRefSql, replyRefSql } from './message-columns.js';
 import { conversations, messages, readMarkers } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -62,13 +62,15 @@ export class SqliteConversationRepository implements ConversationRepository {
   }
 
   async listFor(userId: string): Promise<ConversationRecord[]> {
-    const rows = this.db.all<ConversationRow>(conversationQuery(userId, null, replyRefSql));
+    const rows = this.db.all<ConversationRow>(
+      conversationQuery(userId, null, replyRefSql, attachmentRefSql),
+    );
     return Promise.resolve(rows.map(toConversationRecord));
   }
 
   async getFor(userId: string, conversationId: string): Promise<ConversationRecord | null> {
     const row = this.db.get<ConversationRow | undefined>(
-      conversationQuery(userId, conversationId, replyRefSql),
+      conversationQuery(userId, conversationId, replyRefSql, attachmentRefSql),
     );
     return Promise.resolve(row ? toConversationRecord(row) : null);
   }

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { FileNotAttachableError } from '../file-not-attachable-error.js';
 import type { MessageRecord } from '../records.js';
 import type {
   MessageRepository,
@@ -22,6 +23,7 @@ import {
 } from './message-columns.js';
 import { conversations, messages, users } from './schema.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { attachSqliteFile } from './sqlite-file-repository.js';
 import { messageUpdatedEvents, readEvent, statusEvent } from '../status-event.js';
 
 /** Hot paths use statements prepared once per connection: building SQL per call costs more than running it. */
@@ -184,8 +186,9 @@ export class SqliteMessageRepository implements MessageRepository {
     createdAt: number;
     status: 'pending' | 'sent';
     replyToId?: string | null;
+    fileId?: string | null;
   }): Promise<SendResult> {
-    const { senderName, replyToId = null, ...row } = input;
+    const { senderName, replyToId = null, fileId = null, ...row } = input;
     const replyTo = replyToId === null ? null : Number(replyToId);
     return this.batcher.run((): SendResult => {
       const inserted = this.insertMessage.get({ ...row, replyToId: replyTo });
@@ -198,19 +201,29 @@ export class SqliteMessageRepository implements MessageRepository {
         if (!stored) throw new Error('message with a conflicting clientId not found');
         return { message: toMessageRecord(stored), created: false, appended: [] };
       }
+      const id = String(inserted.id);
+      // Throwing rolls this unit (its savepoint) back: the message is not stored either.
+      if (
+        fileId !== null &&
+        !attachSqliteFile(this.db, fileId, input.senderId, id, input.conversationId)
+      ) {
+        throw new FileNotAttachableError(fileId);
+      }
+      // Only a reply or an attachment has parts that the new row's own values do not give.
+      const stored =
+        replyTo === null && fileId === null
+          ? null
+          : this.selectByIds.all({ ids: idList([inserted.id]) }).map(toMessageRecord)[0];
       const message: MessageRecord = {
         ...row,
-        id: String(inserted.id),
+        id,
         senderName,
         anonymized: false,
         deliveredAt: null,
         editedAt: null,
         deletedAt: null,
-        replyTo:
-          replyTo === null
-            ? null
-            : (this.selectByIds.all({ ids: idList([inserted.id]) }).map(toMessageRecord)[0]
-                ?.replyTo ?? null),
+        replyTo: stored?.replyTo ?? null,
+        attachment: stored?.attachment ?? null,
       };
 
       this.touchConversation.run({

@@ -1,5 +1,6 @@
 import { Show, createSignal, onCleanup } from 'solid-js';
-import { useConnection, useConversations, useRouter } from '../context';
+import { useChat, useConnection, useConversations, useRouter } from '../context';
+import { fileDropZone } from '../lib/file-drop-zone';
 import { formatLastSeen } from '../lib/format';
 import { Composer } from './Composer';
 import { BackIcon } from './icons';
@@ -11,6 +12,7 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
   const conversations = useConversations();
   const router = useRouter();
   const connection = useConnection();
+  const chat = useChat();
   const conversation = () => conversations.get(props.conversationId);
   const [now, setNow] = createSignal(Date.now());
   const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -27,7 +29,17 @@ export function ChatView(props: { conversationId: string; targetMessageId: strin
     >
       {(current) => (
         <section
-          class="flex min-h-0 min-w-0 flex-1 flex-col"
+          ref={(element) =>
+            onCleanup(
+              fileDropZone(
+                element,
+                (files) => chat.sendFiles(props.conversationId, files),
+                () => !current().peer.deleted,
+              ),
+            )
+          }
+          data-testid="chat-drop-zone"
+          class="flex min-h-0 min-w-0 flex-1 flex-col data-[dragging]:ring-4 data-[dragging]:ring-accent-500/60 data-[dragging]:ring-inset"
           aria-label={`Conversation with ${current().peer.username}`}
         >
           <header class="flex items-center gap-3 border-b border-slate-200 px-4 py-3 dark:border-slate-800">

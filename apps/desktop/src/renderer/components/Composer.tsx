@@ -2,6 +2,8 @@ import { codePointLength, limits } from '@parley/protocol';
 import { Show, createEffect, createMemo, createSignal, on, onCleanup } from 'solid-js';
 import { useChat, useCompose, useDrafts } from '../context';
 import { errorInfo } from '../lib/errors';
+import { pastedFiles } from '../lib/file-drop-zone';
+import { AttachButton } from './AttachButton';
 import { CheckIcon, CloseIcon, SendIcon } from './icons';
 
 /** Shown from here on, so the limit never comes as a surprise. */
@@ -174,6 +176,10 @@ export function Composer(props: { conversationId: string; disabled?: string | nu
           )}
         </Show>
         <div class="flex items-end gap-2">
+          <AttachButton
+            disabled={Boolean(editing())}
+            onFiles={(files) => chat.sendFiles(props.conversationId, files)}
+          />
           <textarea
             ref={textarea}
             id="composer-input"
@@ -184,6 +190,12 @@ export function Composer(props: { conversationId: string; disabled?: string | nu
             value={text()}
             onInput={(event) => onInput(event.currentTarget.value)}
             onBlur={() => chat.typing.stopped(props.conversationId)}
+            onPaste={(event) => {
+              const files = pastedFiles(event);
+              if (files.length === 0 || editing()) return;
+              event.preventDefault();
+              chat.sendFiles(props.conversationId, files);
+            }}
             onKeyDown={(event) => {
               if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
                 event.preventDefault();

@@ -1,6 +1,7 @@
 import { Show, onCleanup } from 'solid-js';
 import { formatFull, formatTime } from '../lib/format';
 import type { ChatItem } from '../stores/messages-store';
+import { AttachmentView } from './AttachmentView';
 import { MessageMenu, type MessageAction } from './MessageMenu';
 import { MessageText } from './MessageText';
 import { StatusIcon } from './StatusIcon';
@@ -109,6 +110,7 @@ export function MessageBubble(props: {
             </button>
           )}
         </Show>
+        <AttachmentView item={item()} />
         <Show
           when={!deleted()}
           fallback={

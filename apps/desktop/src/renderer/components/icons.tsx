@@ -81,3 +81,8 @@ export const BackIcon = (props: IconProps) => (
     <path d="M15 6l-6 6 6 6" />
   </Svg>
 );
+export const PaperclipIcon = (props: IconProps) => (
+  <Svg {...props}>
+    <path d="M21 11.5l-8.5 8.5a5 5 0 0 1-7-7L14 4.5a3.5 3.5 0 0 1 5 5l-8.5 8.5a2 2 0 0 1-3-3L15 7.5" />
+  </Svg>
+);

@@ -7,6 +7,7 @@ import type { Platform } from '../lib/platform';
 import { createAccountSettingsStore } from './account-settings-store';
 import { createComposeStore } from './compose-store';
 import { createConversationsStore } from './conversations-store';
+import { createDownloadedFiles } from './downloaded-files';
 import { createDraftStore } from './draft-store';
 import { createMessagesStore } from './messages-store';
 import { createNotificationPrefs } from './notification-prefs';
@@ -29,6 +30,8 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
   const notificationPrefs = createNotificationPrefs(platform.storage, userId);
   const accountSettings = createAccountSettingsStore(client);
   const compose = createComposeStore();
+  const files = createDownloadedFiles(client);
+  onCleanup(() => files.clear());
   const [viewing, setViewing] = createSignal<string | null>(null);
   const [announcement, setAnnouncement] = createSignal('');
   /** The newest stored message the open conversation's list has on screen (reported by the list). */
@@ -221,6 +224,20 @@ export function createChatServices(client: ChatClient, platform: Platform, userI
       askForNotificationsOnce();
       return entry;
     },
+    /** Sends each file as a message of its own (uploaded first by the outbox). */
+    sendFiles(conversationId: string, chosen: File[]): void {
+      for (const file of chosen) {
+        client.send(conversationId, '', {
+          file: { body: file, name: file.name || 'file', contentType: file.type },
+        });
+      }
+      onOutbox(client.outbox());
+      askForNotificationsOnce();
+    },
+    cancelSend: (clientId: string): boolean => client.cancelSend(clientId),
+    retrySend: (clientId: string): boolean => client.retrySend(clientId),
+    /** Downloaded files as object URLs (thumbnails, Download buttons). */
+    files,
     /** Edits our message; the list shows the answer at once (the event follows). */
     async edit(messageId: string, body: string): Promise<void> {
       applyOwnUpdate(await client.messages.edit(messageId, body));

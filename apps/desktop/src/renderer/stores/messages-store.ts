@@ -7,7 +7,7 @@ import {
   type ReplyRef,
 } from '@parley/protocol';
 import { createStore, produce, reconcile } from 'solid-js/store';
-import { compareMessageIds, type OutboxEntry } from '@parley/client';
+import { compareMessageIds, type OutboxEntry, type OutboxFile } from '@parley/client';
 import type { ChatClient } from '../lib/chat-client';
 import { errorInfo } from '../lib/errors';
 
@@ -25,7 +25,10 @@ export interface ChatItem extends Pick<
   | 'editedAt'
   | 'deletedAt'
   | 'replyTo'
+  | 'attachment'
 > {
+  /** Our file on its way out (upload progress, failure), until the stored message carries it. */
+  upload: OutboxFile | null;
   /** The clientId: stable from the moment of sending to the stored message. */
   key: string;
   /** null until the server has stored it. */
@@ -253,6 +256,8 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
           editedAt: message.editedAt,
           deletedAt: message.deletedAt,
           replyTo: message.replyTo,
+          attachment: message.attachment,
+          upload: null,
           mine,
           status: mine
             ? best(message.status, state.statuses[message.clientId], entry?.status)
@@ -276,6 +281,8 @@ export function createMessagesStore(client: ChatClient, selfId: () => string | n
           editedAt: entry.message?.editedAt ?? null,
           deletedAt: entry.message?.deletedAt ?? null,
           replyTo: entry.message?.replyTo ?? (original ? replyRefOf(original) : null),
+          attachment: entry.message?.attachment ?? null,
+          upload: entry.file,
           mine: true,
           status: best(entry.status, entry.message?.status, state.statuses[entry.clientId]),
           error: entry.error,

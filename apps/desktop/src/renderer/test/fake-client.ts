@@ -274,12 +274,35 @@ export function createFakeClient(options: { user?: User | null } = {}) {
         status: 'sending',
         message: null,
         error: null,
+        file: options?.file
+          ? {
+              name: options.file.name,
+              size:
+                options.file.body instanceof Uint8Array
+                  ? options.file.body.byteLength
+                  : options.file.body.size,
+              contentType: options.file.contentType ?? 'application/octet-stream',
+              fileId: null,
+              loaded: 0,
+            }
+          : null,
         ...(options?.replyToId === undefined ? {} : { replyToId: options.replyToId }),
       };
       outbox = [...outbox, entry];
       for (const listener of listeners.outbox) listener(outbox);
       typing.sent(conversationId); // as the real client: the server ends the indicator
       return entry;
+    },
+    cancelSend: (clientId) => {
+      calls.push(['cancelSend', { clientId }]);
+      const before = outbox.length;
+      outbox = outbox.filter((entry) => entry.clientId !== clientId);
+      for (const listener of listeners.outbox) listener(outbox);
+      return outbox.length < before;
+    },
+    retrySend: (clientId) => {
+      calls.push(['retrySend', { clientId }]);
+      return outbox.some((entry) => entry.clientId === clientId && entry.status === 'failed');
     },
     outbox: () => outbox,
     onOutboxChange: subscribe(listeners.outbox),
@@ -323,6 +346,8 @@ export function createFakeClient(options: { user?: User | null } = {}) {
     client,
     data,
     calls,
+    /** The "server's" files, by id: what `files.download` answers. */
+    files,
     emit(event: ChatEvent): void {
       eventId += 1;
       for (const listener of listeners.event) listener(event, String(eventId));
