@@ -124,6 +124,10 @@ export function createFileRoutes(options: FileRoutesOptions) {
     // The body reaches the store through a PassThrough: when the store stops reading (a limit),
     // the request itself stays open, so the refusal can be answered on it.
     const body = new PassThrough({ highWaterMark: 64 * 1024 });
+    // A client can hang up before the store reads the body (while the token is checked) or after
+    // it stopped reading: the destroy's error must not go unhandled and take the process down.
+    // The store, when it reads, still sees the error through its own listener.
+    body.on('error', () => undefined);
     const cutOff = () => {
       if (!req.complete) body.destroy(new Error('the upload was cut off'));
     };

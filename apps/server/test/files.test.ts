@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Attachment } from '@parley/protocol';
 import { postgresRowCounts } from '@parley/db/testing';
@@ -118,6 +120,40 @@ describe(`files (${testDialect})`, () => {
     }
     // The server is fine afterwards, on a new connection.
     attachmentOf(await uploadFile(test, alice.accessToken, Buffer.from('still here')));
+  });
+
+  it('survives uploads cut off at any moment (before, during and after authentication) and keeps none of them', async () => {
+    const before = await test.server.store.files.totals();
+    const { hostname, port } = new URL(test.url);
+    /** Sends the headers and `sentBytes` of a 1 MiB body, waits `afterMs`, then drops the socket. */
+    const cutOffUpload = (sentBytes: number, afterMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(
+            `POST /files?name=cut.bin HTTP/1.1\r\nHost: ${hostname}\r\n` +
+              `Authorization: Bearer ${alice.accessToken}\r\n` +
+              `Content-Type: application/zip\r\nContent-Length: ${MiB}\r\n\r\n`,
+          );
+          if (sentBytes > 0) socket.write(bytesOf(sentBytes, 3));
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, afterMs);
+        });
+        socket.on('error', reject);
+      });
+    for (const afterMs of [0, 1, 5, 20]) {
+      for (const sentBytes of [0, 1, 64 * 1024, MiB / 2]) {
+        await cutOffUpload(sentBytes, afterMs);
+      }
+    }
+    // Give the server the time to notice every close, then check that it is up and kept nothing.
+    await delay(300);
+    expect(await test.server.store.files.totals()).toEqual(before);
+    if (test.databaseUrl === null) {
+      expect((await filesOnDisk(test)).filter((name) => name.endsWith('.upload'))).toEqual([]);
+    }
+    attachmentOf(await uploadFile(test, alice.accessToken, Buffer.from('after the cut-offs')));
   });
 
   it('answers 401 without a valid token, and 404 for unknown ids', async () => {
