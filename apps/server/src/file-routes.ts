@@ -1,16 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DomainError, INLINE_CONTENT_TYPES, isStorageFull, type Services } from '@parley/core';
+import {
+  DomainError,
+  INLINE_CONTENT_TYPES,
+  isStorageFull,
+  LoadGauge,
+  type Services,
+} from '@parley/core';
 import type { FileRecord } from '@parley/db';
 import type { AllowedOrigins } from './allowed-origins.js';
 import { parseByteRange } from './byte-range.js';
 import { contentDisposition } from './content-disposition.js';
+import { UploadBudget } from './upload-budget.js';
 
 export type FileRoutesOptions = {
   services: Services;
   origins: AllowedOrigins;
   onError: (error: unknown, path: string) => void;
+  /** Paces uploads while the event loop is saturated. @default 16 MiB/s together under a LoadGauge */
+  uploadBudget?: UploadBudget;
 };
 
 /** After refusing an upload, how much more of its body is read (and dropped) before the connection is cut. */
@@ -81,6 +90,9 @@ function drainRefusedBody(req: IncomingMessage): void {
  */
 export function createFileRoutes(options: FileRoutesOptions) {
   const { services, origins } = options;
+  const uploadBudget =
+    options.uploadBudget ??
+    new UploadBudget({ load: new LoadGauge(0.7), saturatedBytesPerSecond: 16 * 1024 * 1024 });
 
   const authenticate = async (req: IncomingMessage): Promise<string> => {
     const token = bearerToken(req.headers.authorization);
@@ -121,9 +133,10 @@ export function createFileRoutes(options: FileRoutesOptions) {
   };
 
   const upload = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    // The body reaches the store through a PassThrough: when the store stops reading (a limit),
-    // the request itself stays open, so the refusal can be answered on it.
-    const body = new PassThrough({ highWaterMark: 64 * 1024 });
+    // The body reaches the store through a pass-through stream (paced while the event loop is
+    // saturated): when the store stops reading (a limit), the request itself stays open, so the
+    // refusal can be answered on it.
+    const body = uploadBudget.pacer(64 * 1024);
     // A client can hang up before the store reads the body (while the token is checked) or after
     // it stopped reading: the destroy's error must not go unhandled and take the process down.
     // The store, when it reads, still sees the error through its own listener.

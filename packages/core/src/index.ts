@@ -25,3 +25,4 @@ export { prehashPassword } from './password-hasher.js';
 export { FileService, toAttachment, type FileServiceConfig, type Upload } from './file-service.js';
 export { INLINE_CONTENT_TYPES, storedContentType } from './file-content-type.js';
 export { sanitizeFileName } from './file-name.js';
+export { LoadGauge, neverSaturated } from './load-gauge.js';
