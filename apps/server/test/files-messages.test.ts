@@ -6,15 +6,14 @@ import { postgresRowCounts } from '@parley/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from './clients.js';
 import { bytesOf, fileRequest, uploadFile, type FileResponse } from './file-requests.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
 import {
   startTestServer,
-  temporaryDatabase,
   testDialect,
   type ServerEndpoint,
   type TestServer,
 } from './start-test-server.js';
 import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
+import { twoProcessDeployment } from './two-process-deployment.js';
 
 const attachmentOf = (response: FileResponse): Attachment => {
   expect(response.status, JSON.stringify(response.json)).toBe(201);
@@ -206,31 +205,23 @@ describe(`files sent in messages (${testDialect})`, () => {
 describe.skipIf(testDialect !== 'postgres')(
   'files sent across two server processes (PostgreSQL)',
   () => {
-    let database: { url: string; drop(): Promise<void> };
-    let first: ServerProcess;
-    let second: ServerProcess;
-
-    beforeAll(async () => {
-      database = await temporaryDatabase();
-      [first, second] = await Promise.all([
-        spawnServer({ DATABASE_URL: database.url }),
-        spawnServer({ DATABASE_URL: database.url }),
-      ]);
-    }, 60_000);
-    afterAll(async () => {
-      await Promise.all([first, second].filter(Boolean).map((server) => server.stop()));
-      await database?.drop();
-    }, 60_000);
+    const deployment = twoProcessDeployment();
 
     it('a file sent through one process reaches the peer on the other, who downloads it there', async () => {
       const [sender, peer] = await Promise.all([
-        registerUser(first, 'sender'),
-        registerUser(second, 'peer'),
+        registerUser(deployment.first(), 'sender'),
+        registerUser(deployment.second(), 'peer'),
       ]);
       const { id } = await sender.http.conversations.open.mutate({ userId: peer.id });
       const bytes = bytesOf(2 * 1024 * 1024 + 5, 31);
-      const attachment = await upload(first, sender, bytes, 'report.pdf', 'application/pdf');
-      const events = recordEvents(second, peer);
+      const attachment = await upload(
+        deployment.first(),
+        sender,
+        bytes,
+        'report.pdf',
+        'application/pdf',
+      );
+      const events = recordEvents(deployment.second(), peer);
       await events.started;
       const message = await sender.http.messages.send.mutate({
         conversationId: id,
@@ -243,7 +234,7 @@ describe.skipIf(testDialect !== 'postgres')(
       );
       await events.stop();
       expect(messagesIn(seen).find((m) => m.id === message.id)?.attachment).toEqual(attachment);
-      const downloaded = await download(second, peer, attachment.fileId);
+      const downloaded = await download(deployment.second(), peer, attachment.fileId);
       expect(downloaded.status).toBe(200);
       expect(downloaded.body.equals(bytes)).toBe(true);
     });

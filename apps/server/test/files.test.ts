@@ -7,13 +7,8 @@ import type { Attachment } from '@parley/protocol';
 import { postgresRowCounts } from '@parley/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bytesOf, fileRequest, uploadFile, type FileResponse } from './file-requests.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
-import {
-  startTestServer,
-  temporaryDatabase,
-  testDialect,
-  type TestServer,
-} from './start-test-server.js';
+import { startTestServer, testDialect, type TestServer } from './start-test-server.js';
+import { twoProcessDeployment } from './two-process-deployment.js';
 import { registerUser, type TestUser } from './test-users.js';
 
 const MiB = 1024 * 1024;
@@ -429,36 +424,24 @@ describe(`file limits (${testDialect})`, () => {
 describe.skipIf(testDialect !== 'postgres')(
   'files across two server processes (PostgreSQL)',
   () => {
-    let database: { url: string; drop(): Promise<void> };
-    let first: ServerProcess;
-    let second: ServerProcess;
-
-    beforeAll(async () => {
-      database = await temporaryDatabase();
-      [first, second] = await Promise.all([
-        spawnServer({ DATABASE_URL: database.url }),
-        spawnServer({ DATABASE_URL: database.url }),
-      ]);
-    }, 60_000);
-    afterAll(async () => {
-      await Promise.all([first, second].filter(Boolean).map((server) => server.stop()));
-      await database?.drop();
-    }, 60_000);
+    const deployment = twoProcessDeployment();
 
     it('serves through one process what was uploaded through the other (no shared disk)', async () => {
-      const user = await registerUser(first, 'cluster');
+      const user = await registerUser(deployment.first(), 'cluster');
       const bytes = bytesOf(3 * MiB + 17, 21);
       const { fileId } = attachmentOf(
-        await uploadFile(first, user.accessToken, bytes, {
+        await uploadFile(deployment.first(), user.accessToken, bytes, {
           name: 'scan.pdf',
           contentType: 'application/pdf',
         }),
       );
-      const response = await fileRequest(second, `/files/${fileId}`, { token: user.accessToken });
+      const response = await fileRequest(deployment.second(), `/files/${fileId}`, {
+        token: user.accessToken,
+      });
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/pdf');
       expect(response.body.equals(bytes)).toBe(true);
-      const range = await fileRequest(second, `/files/${fileId}`, {
+      const range = await fileRequest(deployment.second(), `/files/${fileId}`, {
         token: user.accessToken,
         headers: { range: `bytes=${MiB}-${MiB + 99}` },
       });
