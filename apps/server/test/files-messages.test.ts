@@ -1,24 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Attachment, Message } from '@parley/protocol';
-import { postgresRowCounts } from '@parley/db/testing';
+import type { Message } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf } from './clients.js';
-import { bytesOf, fileRequest, uploadFile, type FileResponse } from './file-requests.js';
+import { bytesOf, fileRequest, uploadFile } from './file-requests.js';
 import {
   startTestServer,
   testDialect,
   type ServerEndpoint,
   type TestServer,
 } from './start-test-server.js';
+import { attachmentOf, storedByteRows } from './stored-files.js';
 import { messagesIn, recordEvents, registerUser, type TestUser } from './test-users.js';
 import { twoProcessDeployment } from './two-process-deployment.js';
-
-const attachmentOf = (response: FileResponse): Attachment => {
-  expect(response.status, JSON.stringify(response.json)).toBe(201);
-  return response.json as Attachment;
-};
 
 const upload = async (
   endpoint: ServerEndpoint,
@@ -30,18 +23,6 @@ const upload = async (
 
 const download = (endpoint: ServerEndpoint, user: TestUser, fileId: string) =>
   fileRequest(endpoint, `/files/${encodeURIComponent(fileId)}`, { token: user.accessToken });
-
-/** The blobs of the SQLite files folder, or the rows of file_chunks on PostgreSQL. */
-async function storedByteRows(test: TestServer): Promise<number> {
-  if (test.databaseUrl === null) {
-    const entries = await readdir(join(test.dataDir, 'files'), {
-      recursive: true,
-      withFileTypes: true,
-    }).catch(() => []);
-    return entries.filter((entry) => entry.isFile()).length;
-  }
-  return (await postgresRowCounts(test.databaseUrl, ['file_chunks'])).file_chunks ?? 0;
-}
 
 describe(`files sent in messages (${testDialect})`, () => {
   let test: TestServer;

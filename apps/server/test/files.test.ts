@@ -1,35 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { join } from 'node:path';
 import type { Attachment } from '@parley/protocol';
-import { postgresRowCounts } from '@parley/db/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bytesOf, fileRequest, uploadFile, type FileResponse } from './file-requests.js';
+import { attachmentOf, filesOnDisk, storedByteRows } from './stored-files.js';
 import { startTestServer, testDialect, type TestServer } from './start-test-server.js';
 import { twoProcessDeployment } from './two-process-deployment.js';
 import { registerUser, type TestUser } from './test-users.js';
 
 const MiB = 1024 * 1024;
-
-const attachmentOf = (response: FileResponse): Attachment => {
-  expect(response.status, JSON.stringify(response.json)).toBe(201);
-  return response.json as Attachment;
-};
-
-/** Every file under the SQLite files folder (blobs and temporary uploads). */
-async function filesOnDisk(test: TestServer): Promise<string[]> {
-  const root = join(test.dataDir, 'files');
-  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-}
-
-/** Rows of the stored bytes: the files folder's blobs on SQLite, file_chunks on PostgreSQL. */
-async function storedByteRows(test: TestServer): Promise<number> {
-  if (test.databaseUrl === null) return (await filesOnDisk(test)).length;
-  return (await postgresRowCounts(test.databaseUrl, ['file_chunks'])).file_chunks ?? 0;
-}
 
 describe(`files (${testDialect})`, () => {
   let test: TestServer;
