@@ -134,28 +134,22 @@ export class SqliteMessageRepository implements MessageRepository {
       )
       .orderBy(messages.id)
       .prepare();
+    // The sender's own message, not yet deleted: the only one an edit or a delete may change.
+    const ownLiveMessage = and(
+      eq(messages.id, sql.placeholder('id')),
+      eq(messages.senderId, sql.placeholder('senderId')),
+      sql`${messages.deletedAt} IS NULL`,
+    );
     this.editStatement = db
       .update(messages)
       .set({ body: sql`${sql.placeholder('body')}`, editedAt: sql`${sql.placeholder('at')}` })
-      .where(
-        and(
-          eq(messages.id, sql.placeholder('id')),
-          eq(messages.senderId, sql.placeholder('senderId')),
-          sql`${messages.deletedAt} IS NULL`,
-        ),
-      )
+      .where(ownLiveMessage)
       .returning({ id: messages.id })
       .prepare();
     this.deleteStatement = db
       .update(messages)
       .set({ body: '', deletedAt: sql`${sql.placeholder('at')}` })
-      .where(
-        and(
-          eq(messages.id, sql.placeholder('id')),
-          eq(messages.senderId, sql.placeholder('senderId')),
-          sql`${messages.deletedAt} IS NULL`,
-        ),
-      )
+      .where(ownLiveMessage)
       .returning({ id: messages.id })
       .prepare();
     this.markReadStatement = db
