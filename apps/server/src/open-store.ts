@@ -19,6 +19,7 @@ export async function openStore(
     return openSqliteStore({
       file: join(config.dataDir, 'parley.db'),
       filesDir: join(config.dataDir, 'files'),
+      minCommitIntervalMs: config.sqliteCommitIntervalMs,
       onBackgroundError,
     });
   }

@@ -86,6 +86,11 @@ export type ServerConfig = {
   keepAlivePingMs: number;
   /** How long a ping may go unanswered (`KEEP_ALIVE_PONG_WAIT_MS`). @default 10000 */
   keepAlivePongWaitMs: number;
+  /**
+   * SQLite commits at most this often while writes keep coming (`SQLITE_COMMIT_INTERVAL_MS`); a write
+   * after a quiet spell commits at once. 0 commits every tick. @default 4
+   */
+  sqliteCommitIntervalMs: number;
 };
 
 /** The renderer's web build inside this repository (apps/desktop), relative to apps/server/dist. */
@@ -247,5 +252,6 @@ export function loadServerConfig(env: NodeJS.ProcessEnv = process.env): ServerCo
     unauthenticatedSocketTimeoutMs: 30_000,
     keepAlivePingMs: integer(env, 'KEEP_ALIVE_PING_MS', 30_000, 1000, 3_600_000),
     keepAlivePongWaitMs: integer(env, 'KEEP_ALIVE_PONG_WAIT_MS', 10_000, 1000, 600_000),
+    sqliteCommitIntervalMs: integer(env, 'SQLITE_COMMIT_INTERVAL_MS', 4, 0, 100),
   };
 }

@@ -240,6 +240,8 @@ describe.skipIf(testDatabaseUrl === null)('copySqliteToPostgres', () => {
     });
     const limiter = source.createRateLimiter({ keyPrefix: 'login', points: 5, duration: 900 });
     await limiter.consume('192.0.2.1', 2);
+    // The SQLite store writes its rate-limit counts every second.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     // Files: one over several 256 KiB chunks, one with the same bytes (one blob on SQLite), one sent.
     const upload = async (bytes: Buffer) =>
       source.files.create(

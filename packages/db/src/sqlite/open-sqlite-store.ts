@@ -36,6 +36,8 @@ export type SqliteStoreOptions = {
   filesDir?: string;
   /** @default 5000 */
   busyTimeoutMs?: number;
+  /** Group commit: see TransactionBatcherOptions. @default 4 */
+  minCommitIntervalMs?: number;
   /** Problems of background work (the WAL checkpointer), which has no caller to throw to. */
   onBackgroundError?: (message: string) => void;
 };
@@ -73,11 +75,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   );
 
   const appender = new EventAppender(db);
-  const batcher = new TransactionBatcher(client);
+  const batcher = new TransactionBatcher(client, {
+    minCommitIntervalMs: options.minCommitIntervalMs,
+  });
   const rateLimitCounters = new SqliteRateLimitCounters(
     client,
     getTableName(schema.rateLimits),
     batcher,
+    {
+      onPersistError: (error) =>
+        options.onBackgroundError?.(`rate-limit counts not written: ${String(error)}`),
+    },
   );
   return {
     dialect: 'sqlite',
@@ -124,6 +132,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       };
     },
     async close() {
+      rateLimitCounters.stop();
+      const counted = rateLimitCounters.persist();
+      batcher.flushNow();
+      await counted;
       await checkpointer.stop();
       client.close();
     },

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TransactionBatcher } from './transaction-batcher.js';
 
 describe('TransactionBatcher', () => {
@@ -40,5 +43,76 @@ describe('TransactionBatcher', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(rows(client)).toEqual(['a', 'b']);
+  });
+
+  describe('group commit', () => {
+    const folders: string[] = [];
+    afterEach(() => {
+      for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+    });
+    /** A file database and a second connection to it, which sees only what was committed. */
+    const onFile = (minCommitIntervalMs: number) => {
+      const folder = mkdtempSync(join(tmpdir(), 'parley-batcher-'));
+      folders.push(folder);
+      const file = join(folder, 'db.sqlite');
+      const client = new Database(file);
+      client.pragma('journal_mode = WAL');
+      client.exec('CREATE TABLE t (v TEXT UNIQUE)');
+      const observer = new Database(file, { readonly: true });
+      const committed = () =>
+        (observer.prepare('SELECT v FROM t ORDER BY v').all() as Array<{ v: string }>).map(
+          (r) => r.v,
+        );
+      const insert = client.prepare('INSERT INTO t (v) VALUES (?)');
+      const batcher = new TransactionBatcher(client, { minCommitIntervalMs });
+      return { client, batcher, insert, committed };
+    };
+    const settledWithin = async (promise: Promise<unknown>, ms: number) => {
+      let settled = false;
+      void promise.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return settled;
+    };
+
+    it('a write after a quiet spell commits in the next tick', async () => {
+      const { batcher, insert, committed } = onFile(60_000);
+      // No commit yet: the interval cannot hold this write back.
+      expect(
+        await settledWithin(
+          batcher.run(() => insert.run('a')),
+          200,
+        ),
+      ).toBe(true);
+      expect(committed()).toEqual(['a']);
+    });
+
+    it('writes that follow a commit within the interval wait and commit together', async () => {
+      const { batcher, insert, committed } = onFile(1500);
+      await batcher.run(() => insert.run('a'));
+      const seenInsideB: string[][] = [];
+      const b = batcher.run(() => insert.run('b'));
+      const c = batcher.run(() => {
+        // b is written in this transaction but not committed: the other connection does not see it.
+        seenInsideB.push(committed());
+        return insert.run('c');
+      });
+      expect(await settledWithin(b, 300)).toBe(false);
+      expect(committed()).toEqual(['a']);
+      await Promise.all([b, c]);
+      expect(seenInsideB).toEqual([['a']]);
+      expect(committed()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('flushNow commits what waits at once', async () => {
+      const { batcher, insert, committed } = onFile(60_000);
+      await batcher.run(() => insert.run('a'));
+      const b = batcher.run(() => insert.run('b'));
+      batcher.flushNow();
+      await b;
+      expect(committed()).toEqual(['a', 'b']);
+    });
   });
 });
