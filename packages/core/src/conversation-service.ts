@@ -8,8 +8,13 @@ import type { PresenceTracker } from './presence-tracker.js';
 import type { SettingsService } from './settings-service.js';
 import { toMessage, toPeer } from './to-message.js';
 
+/** Conversations whose participants are remembered (they never change; conversations are never removed). */
+const PARTICIPANTS_CACHE_SIZE = 100_000;
+
 export class ConversationService {
   private readonly peerListeners = new Set<(userA: string, userB: string) => void>();
+  /** conversationId → its two participants; oldest-inserted forgotten first past the size. */
+  private readonly participantsCache = new Map<string, readonly [string, string]>();
 
   constructor(
     private readonly store: Store,
@@ -68,9 +73,24 @@ export class ConversationService {
 
   /** The other participant, or FORBIDDEN when the caller is not one (unknown ids too). */
   async peerOf(callerId: string, conversationId: string): Promise<string> {
-    const participants = await this.store.conversations.participants(conversationId);
+    const participants = await this.participants(conversationId);
     if (!participants || !participants.includes(callerId)) throw forbidden();
     return participants[0] === callerId ? participants[1] : participants[0];
+  }
+
+  /** Read once per conversation: every send, history page and typing call asks. */
+  private async participants(conversationId: string): Promise<readonly [string, string] | null> {
+    const known = this.participantsCache.get(conversationId);
+    if (known) return known;
+    const participants = await this.store.conversations.participants(conversationId);
+    if (participants) {
+      if (this.participantsCache.size >= PARTICIPANTS_CACHE_SIZE) {
+        const oldest = this.participantsCache.keys().next();
+        if (!oldest.done) this.participantsCache.delete(oldest.value);
+      }
+      this.participantsCache.set(conversationId, participants);
+    }
+    return participants;
   }
 
   /** The other participant as the caller sees them, without the conversation's counts. */

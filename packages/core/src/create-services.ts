@@ -19,6 +19,7 @@ import { PresenceTracker } from './presence-tracker.js';
 import { RateLimits } from './rate-limits.js';
 import { RevocationList } from './revocation-list.js';
 import { SearchService } from './search-service.js';
+import { SentStatusRecorder } from './sent-status-recorder.js';
 import { SettingsService } from './settings-service.js';
 import { StorageFailureLog } from './storage-failure-log.js';
 import { TokenService } from './token-service.js';
@@ -81,6 +82,7 @@ export function createServices(deps: ServicesDeps): Services {
   const storageFailures = new StorageFailureLog(log);
   const rateLimits = new RateLimits(store, config, storageFailures);
   const feed = new LiveEventFeed(store.notifier);
+  const sentMarks = new SentStatusRecorder(store, feed, log);
   const presence = new PresenceTracker(store, log, processId, {
     leaseMs: config.presenceLeaseMs,
     heartbeatMs: config.presenceHeartbeatMs,
@@ -151,7 +153,15 @@ export function createServices(deps: ServicesDeps): Services {
     ),
     search: new SearchService(store, conversations),
     files,
-    events: new EventStream(store, conversations, config, feed, log, deps.load ?? new LoadGauge()),
+    events: new EventStream(
+      store,
+      conversations,
+      config,
+      feed,
+      log,
+      deps.load ?? new LoadGauge(),
+      sentMarks,
+    ),
     presence,
     presenceStream: new PresenceStream(store, presence, conversations, typing),
     storageFailures,
@@ -162,6 +172,7 @@ export function createServices(deps: ServicesDeps): Services {
       await hasher.warmUp();
     },
     async close() {
+      sentMarks.close();
       revocations.close();
       typing.close();
       feed.close();

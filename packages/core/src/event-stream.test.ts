@@ -92,6 +92,54 @@ const messageIds = (seen: Recorded) =>
   seen.flatMap(({ event }) => (event.type === 'message' ? [event.message.id] : []));
 
 describe('EventStream', () => {
+  describe('sent', () => {
+    const statusesOf = (seen: Recorded, messageId: string) =>
+      seen.flatMap(({ event }) =>
+        event.type === 'status' && event.messageId === messageId ? [event.status] : [],
+      );
+
+    it('a message acknowledged soon after its push goes from pending to delivered: no sent is written', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const conversation = await services.conversations.open(alice, bob);
+      const aliceStream = record(alice, connection(), String(await store.events.head(alice)));
+      const bobStream = record(bob, connection(), String(await store.events.head(bob)));
+      try {
+        await sleep(20);
+        const message = await services.messages.send(alice, conversation.id, randomUUID(), 'hi');
+        await until(() => messageIds(bobStream.seen).includes(message.id));
+        await services.messages.ack(bob, [message.id]);
+        await until(() => statusesOf(aliceStream.seen, message.id).includes('delivered'));
+        await sleep(1000); // past the moment `sent` would have been recorded
+        expect(statusesOf(aliceStream.seen, message.id)).toEqual(['delivered']);
+        const log = await store.events.after(alice, 0, 1000);
+        const statusRows = log.filter(
+          (row) => row.type === 'status' && row.messageId === message.id,
+        );
+        expect(
+          statusRows.map((row) => JSON.parse(row.payload ?? '{}') as { status: string }),
+        ).toEqual([expect.objectContaining({ status: 'delivered' })]);
+      } finally {
+        await Promise.all([aliceStream.stop(), bobStream.stop()]);
+      }
+    });
+
+    it('a message pushed but not acknowledged becomes sent for the sender', async () => {
+      const [alice, bob] = [await createUser(), await createUser()];
+      const conversation = await services.conversations.open(alice, bob);
+      const aliceStream = record(alice, connection(), String(await store.events.head(alice)));
+      const bobStream = record(bob, connection(), String(await store.events.head(bob)));
+      try {
+        await sleep(20);
+        const message = await services.messages.send(alice, conversation.id, randomUUID(), 'hi');
+        await until(() => statusesOf(aliceStream.seen, message.id).includes('sent'), 3000);
+        const [stored] = await store.messages.byIds([message.id]);
+        expect(stored?.status).toBe('sent');
+      } finally {
+        await Promise.all([aliceStream.stop(), bobStream.stop()]);
+      }
+    });
+  });
+
   it("does not send a message back to the connection that sent it; the user's other connections and a resume from the log get it", async () => {
     const [alice, bob] = [await createUser(), await createUser()];
     const conversation = await services.conversations.open(alice, bob);

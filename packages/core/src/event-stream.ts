@@ -7,6 +7,7 @@ import { LiveEventQueue } from './live-event-queue.js';
 import type { LoadGauge } from './load-gauge.js';
 import type { Logger } from './logger.js';
 import { retryWhileOpen } from './retry-while-open.js';
+import type { SentStatusRecorder } from './sent-status-recorder.js';
 import type { StreamConnection } from './stream-connection.js';
 import { toMessage } from './to-message.js';
 import { Waker } from './waker.js';
@@ -58,6 +59,7 @@ export class EventStream {
     private readonly feed: LiveEventFeed,
     private readonly log: Logger,
     private readonly load: Pick<LoadGauge, 'isSaturated'>,
+    private readonly sentMarks: Pick<SentStatusRecorder, 'add'>,
   ) {}
 
   async *stream(
@@ -117,7 +119,7 @@ export class EventStream {
           );
           const rows = page.filter((row) => row.seq <= cursor);
           const messages = await reliably(() => this.messagesOf(rows));
-          yield* this.render(userId, rows, messages, redeliveries, reliably, ownEchoes, cursor);
+          yield* this.render(userId, rows, messages, redeliveries, ownEchoes, cursor);
           if (page.length < PAGE_SIZE) break;
           after = page[page.length - 1]!.messageId;
           await nextTick();
@@ -133,7 +135,7 @@ export class EventStream {
         const run = live.takeAfter(cursor);
         if (run.length > 0) {
           const messages = await reliably(() => this.messagesOf(run));
-          yield* this.render(userId, run, messages, redeliveries, reliably, ownEchoes);
+          yield* this.render(userId, run, messages, redeliveries, ownEchoes);
           cursor = run[run.length - 1]!.seq;
           waitedForOrder = false;
           continue;
@@ -150,7 +152,7 @@ export class EventStream {
           const rows = await reliably(() => this.store.events.after(userId, cursor, PAGE_SIZE));
           if (rows.length > 0) {
             const messages = await reliably(() => this.messagesOf(rows));
-            yield* this.render(userId, rows, messages, redeliveries, reliably, ownEchoes);
+            yield* this.render(userId, rows, messages, redeliveries, ownEchoes);
             cursor = rows[rows.length - 1]!.seq;
             if (rows.length === PAGE_SIZE) readLog = true;
             await nextTick();
@@ -199,7 +201,6 @@ export class EventStream {
     rows: EventRecord[],
     messages: Map<string, MessageRecord>,
     redeliveries: Map<string, Redelivery>,
-    reliably: Reliably,
     /** Events not to send: the connection's own messages (see the class comment). */
     ownEchoes: Set<number>,
     /** Rows at or before the cursor go out under the cursor's id (see the class comment). */
@@ -225,7 +226,7 @@ export class EventStream {
       }
       yield { id: String(cursor ?? row.seq), event };
     }
-    await reliably(() => this.markSent(userId, pushedPending));
+    this.sentMarks.add(userId, pushedPending);
   }
 
   private async toChatEvent(
@@ -328,24 +329,6 @@ export class EventStream {
         'message pushed again',
       );
       yield { id: String(cursor), event: { type: 'message', message: toMessage(message) } };
-    }
-  }
-
-  private async markSent(userId: string, messageIds: string[]): Promise<void> {
-    if (messageIds.length === 0) return;
-    const changes = await this.store.messages.markSent(userId, messageIds, Date.now());
-    for (const change of changes) {
-      this.log.debug(
-        {
-          event: 'delivery',
-          transition: 'sent',
-          messageId: change.message.id,
-          conversationId: change.message.conversationId,
-          retries: 0,
-        },
-        'message pushed to the recipient',
-      );
-      this.feed.publish(change.appended);
     }
   }
 }
