@@ -15,6 +15,8 @@ export class SentStatusRecorder {
   private pushed = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** A failed write is said once per run of failures, not every round. */
+  private failing = false;
 
   constructor(
     private readonly store: Store,
@@ -57,12 +59,18 @@ export class SentStatusRecorder {
             );
             this.feed.publish(change.appended);
           }
+          this.failing = false;
         } catch (error) {
-          // Only a status on its way: the message itself is stored and redelivered until acknowledged.
-          this.log.warn(
-            { event: 'sent-status-failed', recipientId, err: error },
-            'sent not recorded',
-          );
+          // Only a status: the message itself is stored and redelivered until acknowledged. Tried
+          // again next round (markSent changes only what is still pending).
+          if (!this.failing) {
+            this.log.warn(
+              { event: 'sent-status-failed', err: error },
+              'sent not recorded, retrying',
+            );
+          }
+          this.failing = true;
+          this.add(recipientId, [...ids]);
         }
       }),
     );

@@ -89,9 +89,24 @@ describe('TransactionBatcher', () => {
       expect(committed()).toEqual(['a']);
     });
 
-    it('writes that follow a commit within the interval wait and commit together', async () => {
+    it('one caller writing one thing after another is never held back', async () => {
+      const { batcher, insert, committed } = onFile(60_000);
+      for (const value of ['a', 'b', 'c']) {
+        // Each commit carried one unit: nobody else writes, so waiting would gain nothing.
+        expect(
+          await settledWithin(
+            batcher.run(() => insert.run(value)),
+            200,
+          ),
+        ).toBe(true);
+      }
+      expect(committed()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('writes that follow a shared commit within the interval wait and commit together', async () => {
       const { batcher, insert, committed } = onFile(1500);
-      await batcher.run(() => insert.run('a'));
+      // Two writers in one tick: the commit they shared shows concurrent writing.
+      await Promise.all([batcher.run(() => insert.run('a')), batcher.run(() => insert.run('a2'))]);
       const seenInsideB: string[][] = [];
       const b = batcher.run(() => insert.run('b'));
       const c = batcher.run(() => {
@@ -100,19 +115,20 @@ describe('TransactionBatcher', () => {
         return insert.run('c');
       });
       expect(await settledWithin(b, 300)).toBe(false);
-      expect(committed()).toEqual(['a']);
+      expect(committed()).toEqual(['a', 'a2']);
       await Promise.all([b, c]);
-      expect(seenInsideB).toEqual([['a']]);
-      expect(committed()).toEqual(['a', 'b', 'c']);
+      expect(seenInsideB).toEqual([['a', 'a2']]);
+      expect(committed()).toEqual(['a', 'a2', 'b', 'c']);
     });
 
     it('flushNow commits what waits at once', async () => {
       const { batcher, insert, committed } = onFile(60_000);
-      await batcher.run(() => insert.run('a'));
+      await Promise.all([batcher.run(() => insert.run('a')), batcher.run(() => insert.run('a2'))]);
       const b = batcher.run(() => insert.run('b'));
+      expect(await settledWithin(b, 100)).toBe(false);
       batcher.flushNow();
       await b;
-      expect(committed()).toEqual(['a', 'b']);
+      expect(committed()).toEqual(['a', 'a2', 'b']);
     });
   });
 });

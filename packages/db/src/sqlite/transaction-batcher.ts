@@ -8,8 +8,10 @@ type Pending = {
 
 export type TransactionBatcherOptions = {
   /**
-   * Commits at most this often (ms): writes that arrive sooner after a commit wait for the next
-   * one. A write after a quiet spell commits in the next tick, so only a busy server batches.
+   * Commits at most this often (ms) while writes come from several callers at once: a write that
+   * arrives sooner after a commit of two or more units waits for the next one. After a commit of a
+   * single unit (a quiet spell, or one caller writing one thing after another) the next write
+   * commits in the next tick, so only a busy server batches and a lone writer is never slowed.
    * @default 4
    */
   minCommitIntervalMs?: number;
@@ -30,6 +32,8 @@ export class TransactionBatcher {
   private queue: Pending[] = [];
   private scheduled: { cancel: () => void } | null = null;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
+  /** Units in the last commit: two or more show writers that a short wait lets share a commit. */
+  private lastBatchSize = 0;
   private readonly runBatch;
   private readonly unit;
   private readonly minCommitIntervalMs: number;
@@ -60,7 +64,8 @@ export class TransactionBatcher {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.scheduled) return;
-      const wait = this.lastCommitAt + this.minCommitIntervalMs - this.now();
+      const wait =
+        this.lastBatchSize > 1 ? this.lastCommitAt + this.minCommitIntervalMs - this.now() : 0;
       if (wait > 0) {
         const timer = setTimeout(() => this.flush(), wait);
         this.scheduled = { cancel: () => clearTimeout(timer) };
@@ -97,6 +102,7 @@ export class TransactionBatcher {
       });
     }
     this.lastCommitAt = this.now();
+    this.lastBatchSize = batch.length;
     // Settle only after the commit: what the caller is told is stored, is stored.
     for (const settle of outcomes) settle();
   }
