@@ -132,7 +132,6 @@ describe('account.delete', () => {
           conversationId,
           clientId: randomUUID(),
           senderId: prolific.id,
-          senderName: prolific.username,
           recipientId: reader.id,
           body: `note ${i}`,
           createdAt: Date.now(),

@@ -208,7 +208,6 @@ describe('messages.history', () => {
         conversationId: id,
         clientId: randomUUID(),
         senderId: i % 2 === 0 ? carol.id : dave.id,
-        senderName: i % 2 === 0 ? carol.username : dave.username,
         recipientId: i % 2 === 0 ? dave.id : carol.id,
         body: `message ${i}`,
         createdAt: Date.now(),

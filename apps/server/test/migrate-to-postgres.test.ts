@@ -127,7 +127,6 @@ describe.skipIf(!baseUrl || testDialect !== 'sqlite')('npm run migrate-to-postgr
               conversationId,
               clientId: randomUUID(),
               senderId: from.id,
-              senderName: from.username,
               recipientId: to.id,
               body: `seeded message ${i} about lemons and limes`,
               createdAt: oldMessage.createdAt + 1 + i,

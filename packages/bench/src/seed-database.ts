@@ -160,12 +160,10 @@ export async function seedDatabase(
     }
     const fromA = random() < 0.5;
     const senderId = fromA ? conversation.a : conversation.b;
-    // A variable, not a literal: the repository's input may carry more fields than it needs.
     const message = {
       conversationId: conversation.id,
       clientId: randomUUID(),
       senderId,
-      senderName: names.get(senderId) ?? '',
       recipientId: fromA ? conversation.b : conversation.a,
       body: words.slice(0, length).join(' '),
       createdAt: now - options.messages + m,

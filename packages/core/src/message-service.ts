@@ -1,4 +1,10 @@
-import { FileNotAttachableError, isStorageFull, type Store } from '@parley/db';
+import {
+  FileNotAttachableError,
+  isStorageFull,
+  RecipientDeletedError,
+  SenderUnknownError,
+  type Store,
+} from '@parley/db';
 import type { HistoryPage, Message } from '@parley/protocol';
 import type { ConversationService } from './conversation-service.js';
 import type { DeliveryTelemetry } from './delivery-telemetry.js';
@@ -62,23 +68,11 @@ export class MessageService {
         );
       }
     }
-    const [sender, recipient] = await Promise.all([
-      this.store.users.findById(senderId),
-      this.store.users.findById(recipientId),
-    ]);
-    if (!sender) throw new DomainError('UNAUTHORIZED', 'Please log in again.');
-    if (!recipient || recipient.deletedAt !== null) {
-      throw new DomainError(
-        'NOT_FOUND',
-        'This person deleted their account: messages can no longer reach them.',
-      );
-    }
     const result = await this.store.messages
       .send({
         conversationId,
         clientId,
         senderId,
-        senderName: sender.username,
         recipientId,
         body,
         createdAt: Date.now(),
@@ -87,6 +81,15 @@ export class MessageService {
         fileId: options.fileId ?? null,
       })
       .catch((error: unknown) => {
+        if (error instanceof SenderUnknownError) {
+          throw new DomainError('UNAUTHORIZED', 'Please log in again.');
+        }
+        if (error instanceof RecipientDeletedError) {
+          throw new DomainError(
+            'NOT_FOUND',
+            'This person deleted their account: messages can no longer reach them.',
+          );
+        }
         if (error instanceof FileNotAttachableError) {
           throw new DomainError(
             'BAD_REQUEST',

@@ -13,6 +13,8 @@ export { postgresMigrationsFolder } from './postgres/migrate-postgres.js';
 export { isStorageFull } from './storage-full.js';
 export { FileTooLargeError } from './file-too-large-error.js';
 export { FileNotAttachableError } from './file-not-attachable-error.js';
+export { RecipientDeletedError } from './recipient-deleted-error.js';
+export { SenderUnknownError } from './sender-unknown-error.js';
 export {
   copySqliteToPostgres,
   CopyCountMismatchError,

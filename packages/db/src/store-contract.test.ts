@@ -3,6 +3,8 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
 import { FileNotAttachableError } from './file-not-attachable-error.js';
 import { FileTooLargeError } from './file-too-large-error.js';
+import { RecipientDeletedError } from './recipient-deleted-error.js';
+import { SenderUnknownError } from './sender-unknown-error.js';
 import type { Store } from './store.js';
 import { dialects, type TestDatabase } from './test-dialects.js';
 
@@ -64,7 +66,6 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
         conversationId,
         clientId: extra.clientId ?? `c${(clientCounter += 1)}`,
         senderId: from.id,
-        senderName: from.username,
         recipientId: to.id,
         body,
         createdAt: extra.createdAt ?? 10 + clientCounter,
@@ -244,6 +245,64 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
       );
       const again = await send(a, b, 'different body', { clientId: 'dup' });
       expect(again).toMatchObject({ created: false, message: { body: 'same' } });
+    });
+
+    it('answers with the sender’s username, as every read of the message shows it', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const { message, appended } = await send(a, b, 'named');
+      expect(message.senderName).toBe(a.username);
+      expect(appended.map((event) => event.message?.senderName)).toEqual([a.username, a.username]);
+      expect((await store.messages.history(conversationId, null, 1))[0]?.senderName).toBe(
+        a.username,
+      );
+      expect((await send(b, a, 'back')).message.senderName).toBe(b.username);
+    });
+
+    it('a send to a deleted recipient is RecipientDeletedError and stores nothing', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      await send(a, b, 'before', { clientId: 'kept' });
+      await store.users.deleteAccount(b.id, 100);
+      const history = await store.messages.history(conversationId, null, 50);
+      const heads = [await store.events.head(a.id), await store.events.head(b.id)];
+      // A repeated clientId is answered only once the checks pass.
+      for (const clientId of ['new', 'kept']) {
+        expect(await refusal(send(a, b, 'after', { clientId }))).toBeInstanceOf(
+          RecipientDeletedError,
+        );
+      }
+      expect(await refusal(send(a, { ...b, id: randomUUID() }, 'nobody'))).toBeInstanceOf(
+        RecipientDeletedError,
+      );
+      expect(await store.messages.history(conversationId, null, 50)).toEqual(history);
+      expect([await store.events.head(a.id), await store.events.head(b.id)]).toEqual(heads);
+    });
+
+    it('a send from an unknown or deleted sender is SenderUnknownError and stores nothing', async () => {
+      const { a, b, conversationId, send } = await newPair();
+      const unknown = { ...a, id: randomUUID() };
+      const history = await store.messages.history(conversationId, null, 50);
+      const headOfB = await store.events.head(b.id);
+      expect(await refusal(send(unknown, b, 'who?', { clientId: 'refused' }))).toBeInstanceOf(
+        SenderUnknownError,
+      );
+      expect(await store.messages.history(conversationId, null, 50)).toEqual(history);
+      expect(await store.events.head(b.id)).toBe(headOfB);
+
+      await store.users.deleteAccount(a.id, 100);
+      const heads = async () => [await store.events.head(a.id), await store.events.head(b.id)];
+      const afterDeletion = await heads();
+      expect(await refusal(send(a, b, 'gone', { clientId: 'refused' }))).toBeInstanceOf(
+        SenderUnknownError,
+      );
+      expect(await heads()).toEqual(afterDeletion);
+      // Both checks fail: the sender's comes first.
+      await store.users.deleteAccount(b.id, 101);
+      const afterBoth = await heads();
+      expect(await refusal(send(a, b, 'gone', { clientId: 'refused' }))).toBeInstanceOf(
+        SenderUnknownError,
+      );
+      expect(await heads()).toEqual(afterBoth);
+      expect(await store.messages.history(conversationId, null, 50)).toEqual(history);
     });
 
     it('pages history by id, oldest first within a page', async () => {
@@ -446,7 +505,6 @@ describe.each(dialects)('Store contract: $name', (dialect) => {
               conversationId: opened.conversationId,
               clientId: randomUUID(),
               senderId: first.a.id,
-              senderName: first.a.username,
               recipientId: c.id,
               body,
               createdAt: 50,

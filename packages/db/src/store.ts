@@ -151,13 +151,16 @@ export type MessageSearchHit = {
 };
 
 export interface MessageRepository {
-  /** Stores a message (or finds the one with the same clientId) and appends its events, atomically. */
+  /**
+   * Stores a message (or finds the one with the same clientId) and appends its events, atomically.
+   * First, in the same transaction: a sender that is not a live account is SenderUnknownError, a
+   * recipient that is not one is RecipientDeletedError; nothing is stored then (a repeated
+   * clientId too is answered only once both pass).
+   */
   send(message: {
     conversationId: string;
     clientId: string;
     senderId: string;
-    /** The sender's username, for the answer (saves reading back the row just written). */
-    senderName: string;
     recipientId: string;
     body: string;
     createdAt: number;

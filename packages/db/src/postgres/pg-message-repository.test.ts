@@ -67,7 +67,6 @@ describe('erasing a message body (PostgreSQL)', () => {
           conversationId,
           clientId: randomUUID(),
           senderId: a,
-          senderName: 'a',
           recipientId: b,
           body,
           createdAt: 1,

@@ -1,6 +1,8 @@
 import { and, desc, eq, isNull, lt, lte, sql } from 'drizzle-orm';
 import { toAppendedEvents } from '../appended-events.js';
 import { FileNotAttachableError } from '../file-not-attachable-error.js';
+import { RecipientDeletedError } from '../recipient-deleted-error.js';
+import { SenderUnknownError } from '../sender-unknown-error.js';
 import type { AttachmentRecord, MessageRecord, NewEvent } from '../records.js';
 import { parseSnippet, snippetMarkers } from '../search-snippet.js';
 import { messageUpdatedEvents, readEvent, statusEvent } from '../status-event.js';
@@ -87,6 +89,19 @@ function toStatusChange(
   return { message, appended: seq === null ? [] : toAppendedEvents(newEvents, [seq], at) };
 }
 
+/** A row of the send statement: one per appended event, or a single one when nothing was stored. */
+type SendRow = {
+  /** Null: the sender is not a live account. */
+  senderName: string | null;
+  recipientLive: boolean;
+  messageId: number | null;
+  ord: number | null;
+  seq: number | null;
+};
+
+const appendedSeqs = (rows: SendRow[]): Array<{ ord: number; seq: number }> =>
+  rows.flatMap(({ ord, seq }) => (ord === null || seq === null ? [] : [{ ord, seq }]));
+
 export class PgMessageRepository implements MessageRepository {
   constructor(
     private readonly pool: PgPool,
@@ -97,7 +112,6 @@ export class PgMessageRepository implements MessageRepository {
     conversationId: string;
     clientId: string;
     senderId: string;
-    senderName: string;
     recipientId: string;
     body: string;
     createdAt: number;
@@ -105,7 +119,7 @@ export class PgMessageRepository implements MessageRepository {
     replyToId?: string | null;
     fileId?: string | null;
   }): Promise<SendResult> {
-    const { senderName, replyToId = null, fileId = null, ...row } = input;
+    const { replyToId = null, fileId = null, ...row } = input;
     const replyTo = replyToId === null ? null : Number(replyToId);
     const sentAtOnce = input.status === 'sent';
     // The events, in the order of their `ord`: the recipient's, the sender's (their other sessions
@@ -122,11 +136,22 @@ export class PgMessageRepository implements MessageRepository {
     // sends of one conversation take ids in the order they commit: history (by id) and each
     // participant's event log (in commit order) show one and the same order. A concurrent
     // duplicate waits on the unique index until the first commits, then inserts nothing, and
-    // appends nothing.
+    // appends nothing. `parties` reads both users without locking them (no lock taken before the
+    // conversation's); when either is not a live account, nothing is locked, written or appended,
+    // and the single row returned says which.
     const insert = (sql: Sql | TransactionSql) =>
-      sql<Array<{ messageId: number; ord: number; seq: number }>>`
-        WITH locked AS (
-          SELECT id FROM conversations WHERE id = ${input.conversationId} FOR NO KEY UPDATE
+      sql<SendRow[]>`
+        WITH parties AS (
+          SELECT (SELECT username FROM users
+                  WHERE id = ${input.senderId} AND deleted_at IS NULL) AS sender_name,
+                 EXISTS (SELECT 1 FROM users
+                         WHERE id = ${input.recipientId} AND deleted_at IS NULL) AS recipient_live
+        ),
+        locked AS (
+          SELECT id FROM conversations
+          WHERE id = ${input.conversationId}
+            AND (SELECT sender_name IS NOT NULL AND recipient_live FROM parties)
+          FOR NO KEY UPDATE
         ),
         inserted AS (
           INSERT INTO messages
@@ -153,8 +178,9 @@ export class PgMessageRepository implements MessageRepository {
                  WITH ORDINALITY AS e(user_id, type, payload, ord)
         ),
         ${sql.unsafe(appendNewEventsCtes)}
-        SELECT inserted.id AS "messageId", s.ord, s.seq
-        FROM inserted LEFT JOIN new_seqs s ON true
+        SELECT p.sender_name AS "senderName", p.recipient_live AS "recipientLive",
+               inserted.id AS "messageId", s.ord, s.seq
+        FROM parties p LEFT JOIN inserted ON true LEFT JOIN new_seqs s ON true
         ORDER BY s.ord`;
     let attachment: AttachmentRecord | null = null;
     const rows =
@@ -165,8 +191,9 @@ export class PgMessageRepository implements MessageRepository {
           await this.pool.statement((sql) =>
             sql.begin(async (tx) => {
               const insertedRows = await insert(tx);
-              const messageId = insertedRows[0]?.messageId;
-              if (messageId === undefined) return insertedRows; // a repeated clientId
+              const messageId = insertedRows[0]?.messageId ?? null;
+              // Refused parties or a repeated clientId: nothing to attach to.
+              if (messageId === null) return insertedRows;
               const [file] = await tx<AttachmentRecord[]>`
                 UPDATE files SET message_id = ${messageId}::int8,
                                  conversation_id = ${input.conversationId}
@@ -178,8 +205,12 @@ export class PgMessageRepository implements MessageRepository {
               return insertedRows;
             }),
           );
-    const inserted = rows[0];
-    if (!inserted) {
+    const [first] = rows;
+    if (!first) throw new Error('send returned no row');
+    if (first.senderName === null) throw new SenderUnknownError(input.senderId);
+    if (!first.recipientLive) throw new RecipientDeletedError(input.recipientId);
+    const { senderName, messageId } = first;
+    if (messageId === null) {
       // The clientId was used before in this conversation: answer with the stored message.
       const [stored] = await this.pool.statement(
         (sql) => sql<MessageRow[]>`
@@ -192,7 +223,7 @@ export class PgMessageRepository implements MessageRepository {
     }
     const message: MessageRecord = {
       ...row,
-      id: String(inserted.messageId),
+      id: String(messageId),
       senderName,
       anonymized: false,
       deliveredAt: null,
@@ -201,7 +232,7 @@ export class PgMessageRepository implements MessageRepository {
       replyTo:
         replyTo === null
           ? null
-          : ((await this.pool.statement((sql) => selectMessagesByIds(sql, [inserted.messageId])))[0]
+          : ((await this.pool.statement((sql) => selectMessagesByIds(sql, [messageId])))[0]
               ?.replyTo ?? null),
       attachment,
     };
@@ -211,7 +242,11 @@ export class PgMessageRepository implements MessageRepository {
       { userId: input.senderId, type: 'message', ...about },
       ...(sentAtOnce ? statusEvent(message, 'sent', input.createdAt) : []),
     ];
-    const appended = toAppendedEvents(newEvents, seqsByOrd(newEvents, rows), input.createdAt);
+    const appended = toAppendedEvents(
+      newEvents,
+      seqsByOrd(newEvents, appendedSeqs(rows)),
+      input.createdAt,
+    );
     return { message, created: true, appended };
   }
 

@@ -131,7 +131,6 @@ describe.skipIf(!canRun)('openPostgresStore with a streaming read replica', () =
           conversationId,
           clientId,
           senderId: a,
-          senderName: 'alice',
           recipientId: b,
           body: clientId,
           createdAt: 2,

@@ -92,7 +92,6 @@ describe('openSqliteStore', () => {
           conversationId,
           clientId: `c${i}`,
           senderId: a.id,
-          senderName: 'a1',
           recipientId: b.id,
           body: `m${i}`,
           createdAt: i,
@@ -121,7 +120,7 @@ describe('openSqliteStore', () => {
       { id: randomUUID(), userA: a.id, userB: b.id, createdAt: 1 },
       b.id,
     );
-    const base = { conversationId, senderId: a.id, senderName: 'a5', recipientId: b.id };
+    const base = { conversationId, senderId: a.id, recipientId: b.id };
     const send = (target: Store, clientId: string) =>
       target.messages.send({ ...base, clientId, body: clientId, createdAt: 2, status: 'pending' });
     await send(store, 'one');
@@ -129,7 +128,7 @@ describe('openSqliteStore', () => {
     await expect(
       store.messages.send({
         ...base,
-        recipientId: 'nobody',
+        conversationId: 'missing',
         clientId: 'bad',
         body: 'x',
         createdAt: 2,
@@ -163,7 +162,6 @@ describe('openSqliteStore', () => {
     const base = {
       conversationId,
       senderId: a.id,
-      senderName: 'a2',
       recipientId: b.id,
       createdAt: 1,
       status: 'pending' as const,
@@ -194,7 +192,6 @@ describe('openSqliteStore', () => {
       conversationId,
       clientId: 'x',
       senderId: a.id,
-      senderName: 'a3',
       recipientId: b.id,
       body: 'hi',
       createdAt: 1,

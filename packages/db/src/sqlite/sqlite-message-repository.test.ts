@@ -59,7 +59,6 @@ async function conversationWithMessages() {
         conversationId,
         clientId: `c${(counter += 1)}`,
         senderId: a,
-        senderName: 'a',
         recipientId: b,
         body,
         createdAt: counter,

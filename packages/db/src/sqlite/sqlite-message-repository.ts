@@ -1,5 +1,7 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { FileNotAttachableError } from '../file-not-attachable-error.js';
+import { RecipientDeletedError } from '../recipient-deleted-error.js';
+import { SenderUnknownError } from '../sender-unknown-error.js';
 import type { MessageRecord } from '../records.js';
 import type {
   MessageRepository,
@@ -28,6 +30,7 @@ import { messageUpdatedEvents, readEvent, statusEvent } from '../status-event.js
 
 /** Hot paths use statements prepared once per connection: building SQL per call costs more than running it. */
 export class SqliteMessageRepository implements MessageRepository {
+  private readonly selectParties;
   private readonly insertMessage;
   private readonly selectByClientId;
   private readonly touchConversation;
@@ -50,6 +53,18 @@ export class SqliteMessageRepository implements MessageRepository {
      */
     private readonly afterErase: () => void = () => undefined,
   ) {
+    // The live sender's name (no row: no such live sender) and whether the recipient is live.
+    this.selectParties = db
+      .select({
+        senderName: users.username,
+        recipientLive: sql<number>`EXISTS (
+          SELECT 1 FROM users r
+          WHERE r.id = ${sql.placeholder('recipientId')} AND r.deleted_at IS NULL
+        )`,
+      })
+      .from(users)
+      .where(and(eq(users.id, sql.placeholder('senderId')), isNull(users.deletedAt)))
+      .prepare();
     this.insertMessage = db
       .insert(messages)
       .values({
@@ -174,7 +189,6 @@ export class SqliteMessageRepository implements MessageRepository {
     conversationId: string;
     clientId: string;
     senderId: string;
-    senderName: string;
     recipientId: string;
     body: string;
     createdAt: number;
@@ -182,9 +196,16 @@ export class SqliteMessageRepository implements MessageRepository {
     replyToId?: string | null;
     fileId?: string | null;
   }): Promise<SendResult> {
-    const { senderName, replyToId = null, fileId = null, ...row } = input;
+    const { replyToId = null, fileId = null, ...row } = input;
     const replyTo = replyToId === null ? null : Number(replyToId);
     return this.batcher.run((): SendResult => {
+      const parties = this.selectParties.get({
+        senderId: input.senderId,
+        recipientId: input.recipientId,
+      });
+      if (!parties) throw new SenderUnknownError(input.senderId);
+      if (!parties.recipientLive) throw new RecipientDeletedError(input.recipientId);
+      const senderName = parties.senderName;
       const inserted = this.insertMessage.get({ ...row, replyToId: replyTo });
       if (!inserted) {
         // The clientId was used before in this conversation: answer with the stored message.
