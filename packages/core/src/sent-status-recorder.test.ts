@@ -44,7 +44,6 @@ describe('SentStatusRecorder', () => {
       conversationId,
       clientId: randomUUID(),
       senderId: alice,
-      senderName: 'alice',
       recipientId: bob,
       body: 'hi',
       createdAt: Date.now(),
