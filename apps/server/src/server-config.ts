@@ -87,8 +87,9 @@ export type ServerConfig = {
   /** How long a ping may go unanswered (`KEEP_ALIVE_PONG_WAIT_MS`). @default 10000 */
   keepAlivePongWaitMs: number;
   /**
-   * SQLite commits at most this often while writes keep coming (`SQLITE_COMMIT_INTERVAL_MS`); a write
-   * after a quiet spell commits at once. 0 commits every tick. @default 4
+   * SQLite commits at most this often while several clients write at once
+   * (`SQLITE_COMMIT_INTERVAL_MS`); a lone writer's writes commit at once. 0 commits every tick.
+   * @default 4
    */
   sqliteCommitIntervalMs: number;
 };
