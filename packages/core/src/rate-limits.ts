@@ -45,51 +45,100 @@ export class RateLimits {
     this.requests = limiter('requests', config.requestsPerMinute, 60);
   }
 
-  /** Login attempts whose password check is running, per IP (this process). */
-  private readonly loginsInFlight = new Map<string, Set<Promise<boolean>>>();
+  /**
+   * Login attempts under way per IP (this process), from before their `consume` until their check
+   * ended (or the consume was refused); `checking` once their point was granted. Each `done`
+   * resolves when its attempt lets go.
+   */
+  private readonly attemptsUnderWay = new Map<
+    string,
+    Set<{ done: Promise<void>; checking: boolean }>
+  >();
+  /** Points that refused attempts are giving back, per IP (this process). */
+  private readonly pointsReturning = new Map<string, Set<Promise<unknown>>>();
 
   /**
    * Runs a login's password check under the failed-login limit. Each attempt takes a point before
    * its check and gives it back if the password was right, so however many attempts race, at most
    * `loginMaxFailures` checks can fail per window. An attempt that finds the points taken by
-   * checks still running waits for them instead of being refused; only failures that happened
-   * refuse it (TOO_MANY_REQUESTS, even with the right password).
+   * attempts still under way waits for them instead of being refused: for checks still running,
+   * always; for a `consume` still on its way to the database or a refused attempt's point on its
+   * way back, a few times at most (refused attempts would otherwise keep waiting for each other).
+   * Only failures that happened refuse it (TOO_MANY_REQUESTS, even with the right password).
    */
   async guardLogin(ip: string, check: () => Promise<boolean>): Promise<boolean> {
+    let briefWaits = 0;
     for (;;) {
-      const refused = await this.loginFailures.consume(ip).then(
-        () => null,
-        (rejection: unknown) => {
-          if (rejection instanceof RateLimiterRes) return rejection;
-          throw rejection;
-        },
-      );
-      if (!refused) break;
-      const running = this.loginsInFlight.get(ip);
-      if (!running?.size)
-        throw tooManyRequests('Too many failed logins from your network.', refused);
-      await this.loginFailures.reward(ip, 1); // this try took a point it did not use
-      // Those checks may have ended while the point was given back: then simply try again.
-      const stillRunning = [...(this.loginsInFlight.get(ip) ?? [])];
-      if (stillRunning.length > 0)
-        await Promise.race(stillRunning.map((attempt) => attempt.catch(() => false)));
+      const underWay = this.attemptsUnderWay.get(ip) ?? new Set();
+      this.attemptsUnderWay.set(ip, underWay);
+      let release: () => void = () => undefined;
+      const attempt = {
+        done: new Promise<void>((resolve) => (release = resolve)),
+        checking: false,
+      };
+      underWay.add(attempt);
+      const letGo = () => {
+        underWay.delete(attempt);
+        if (underWay.size === 0 && this.attemptsUnderWay.get(ip) === underWay) {
+          this.attemptsUnderWay.delete(ip);
+        }
+        release();
+      };
+      let refused: RateLimiterRes | null;
+      try {
+        refused = await this.loginFailures.consume(ip).then(
+          () => null,
+          (rejection: unknown) => {
+            if (rejection instanceof RateLimiterRes) return rejection;
+            throw rejection;
+          },
+        );
+      } catch (error) {
+        letGo();
+        throw error;
+      }
+      if (!refused) {
+        attempt.checking = true;
+        try {
+          const valid = await check();
+          if (valid) await this.loginFailures.reward(ip, 1);
+          return valid;
+        } finally {
+          letGo(); // after the reward: whoever waits finds the point back
+        }
+      }
+      letGo();
+      await this.giveBack(ip); // this try took a point it did not use
+      const others = [...(this.attemptsUnderWay.get(ip) ?? [])];
+      const checking = others.filter((other) => other.checking);
+      if (checking.length > 0) {
+        await Promise.race(checking.map((other) => other.done));
+        continue;
+      }
+      const returning = [...(this.pointsReturning.get(ip) ?? [])];
+      if ((others.length > 0 || returning.length > 0) && briefWaits < 3) {
+        briefWaits += 1;
+        await Promise.race([...others.map((other) => other.done), ...returning]);
+        continue;
+      }
+      throw tooManyRequests('Too many failed logins from your network.', refused);
     }
-    const running = this.loginsInFlight.get(ip) ?? new Set<Promise<boolean>>();
-    this.loginsInFlight.set(ip, running);
-    const attempt = (async () => {
-      const valid = await check();
-      if (valid) await this.loginFailures.reward(ip, 1);
-      return valid;
-    })();
-    running.add(attempt);
-    // Registered first, so waiters woken by this attempt see it gone.
-    const done = () => {
-      running.delete(attempt);
-      if (running.size === 0 && this.loginsInFlight.get(ip) === running)
-        this.loginsInFlight.delete(ip);
-    };
-    attempt.then(done, done);
-    return attempt;
+  }
+
+  private async giveBack(ip: string): Promise<void> {
+    const returning = this.pointsReturning.get(ip) ?? new Set<Promise<unknown>>();
+    this.pointsReturning.set(ip, returning);
+    const giving = this.loginFailures.reward(ip, 1);
+    const settled = giving.catch(() => undefined);
+    returning.add(settled);
+    try {
+      await giving;
+    } finally {
+      returning.delete(settled);
+      if (returning.size === 0 && this.pointsReturning.get(ip) === returning) {
+        this.pointsReturning.delete(ip);
+      }
+    }
   }
 
   async consumeSignup(ip: string): Promise<void> {
