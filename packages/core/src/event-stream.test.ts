@@ -97,15 +97,20 @@ describe('EventStream', () => {
       seen.flatMap(({ event }) =>
         event.type === 'status' && event.messageId === messageId ? [event.status] : [],
       );
-
-    it('a message acknowledged soon after its push goes from pending to delivered: no sent is written', async () => {
+    /** Alice and Bob both stream from their log's head; Alice sends Bob one message. */
+    const aliceSendsBobWhileStreaming = async () => {
       const [alice, bob] = [await createUser(), await createUser()];
       const conversation = await services.conversations.open(alice, bob);
       const aliceStream = record(alice, connection(), String(await store.events.head(alice)));
       const bobStream = record(bob, connection(), String(await store.events.head(bob)));
+      await sleep(20);
+      const message = await services.messages.send(alice, conversation.id, randomUUID(), 'hi');
+      return { alice, bob, aliceStream, bobStream, message };
+    };
+
+    it('a message acknowledged soon after its push goes from pending to delivered: no sent is written', async () => {
+      const { alice, bob, aliceStream, bobStream, message } = await aliceSendsBobWhileStreaming();
       try {
-        await sleep(20);
-        const message = await services.messages.send(alice, conversation.id, randomUUID(), 'hi');
         await until(() => messageIds(bobStream.seen).includes(message.id));
         await services.messages.ack(bob, [message.id]);
         await until(() => statusesOf(aliceStream.seen, message.id).includes('delivered'));
@@ -124,13 +129,8 @@ describe('EventStream', () => {
     });
 
     it('a message pushed but not acknowledged becomes sent for the sender', async () => {
-      const [alice, bob] = [await createUser(), await createUser()];
-      const conversation = await services.conversations.open(alice, bob);
-      const aliceStream = record(alice, connection(), String(await store.events.head(alice)));
-      const bobStream = record(bob, connection(), String(await store.events.head(bob)));
+      const { aliceStream, bobStream, message } = await aliceSendsBobWhileStreaming();
       try {
-        await sleep(20);
-        const message = await services.messages.send(alice, conversation.id, randomUUID(), 'hi');
         await until(() => statusesOf(aliceStream.seen, message.id).includes('sent'), 3000);
         const [stored] = await store.messages.byIds([message.id]);
         expect(stored?.status).toBe('sent');

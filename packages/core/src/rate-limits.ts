@@ -15,6 +15,17 @@ const tooManyRequests = (message: string, res: RateLimiterRes) => {
   });
 };
 
+/** Adds `item` to the set of `key` (created as needed); the returned function takes it out again and drops an emptied set. */
+function joinKeyedSet<T>(sets: Map<string, Set<T>>, key: string, item: T): () => void {
+  const set = sets.get(key) ?? new Set<T>();
+  sets.set(key, set);
+  set.add(item);
+  return () => {
+    set.delete(item);
+    if (set.size === 0 && sets.get(key) === set) sets.delete(key);
+  };
+}
+
 /**
  * The limits of docs/api.md, kept in the database so that a restart does not reset them. While the
  * database cannot be written (a full disk), each limit goes on in this process's memory instead
@@ -69,19 +80,14 @@ export class RateLimits {
   async guardLogin(ip: string, check: () => Promise<boolean>): Promise<boolean> {
     let briefWaits = 0;
     for (;;) {
-      const underWay = this.attemptsUnderWay.get(ip) ?? new Set();
-      this.attemptsUnderWay.set(ip, underWay);
       let release: () => void = () => undefined;
       const attempt = {
         done: new Promise<void>((resolve) => (release = resolve)),
         checking: false,
       };
-      underWay.add(attempt);
+      const leave = joinKeyedSet(this.attemptsUnderWay, ip, attempt);
       const letGo = () => {
-        underWay.delete(attempt);
-        if (underWay.size === 0 && this.attemptsUnderWay.get(ip) === underWay) {
-          this.attemptsUnderWay.delete(ip);
-        }
+        leave();
         release();
       };
       let refused: RateLimiterRes | null;
@@ -126,18 +132,16 @@ export class RateLimits {
   }
 
   private async giveBack(ip: string): Promise<void> {
-    const returning = this.pointsReturning.get(ip) ?? new Set<Promise<unknown>>();
-    this.pointsReturning.set(ip, returning);
     const giving = this.loginFailures.reward(ip, 1);
-    const settled = giving.catch(() => undefined);
-    returning.add(settled);
+    const leave = joinKeyedSet(
+      this.pointsReturning,
+      ip,
+      giving.catch(() => undefined),
+    );
     try {
       await giving;
     } finally {
-      returning.delete(settled);
-      if (returning.size === 0 && this.pointsReturning.get(ip) === returning) {
-        this.pointsReturning.delete(ip);
-      }
+      leave();
     }
   }
 

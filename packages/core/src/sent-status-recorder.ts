@@ -35,7 +35,7 @@ export class SentStatusRecorder {
     this.timer ??= setTimeout(() => void this.record(), this.delayMs);
   }
 
-  /** Records the waiting `sent` marks now (tests; shutdown). */
+  /** Records the waiting `sent` marks now (the timer calls it; tests too). */
   async record(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
