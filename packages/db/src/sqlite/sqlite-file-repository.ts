@@ -1,19 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-} from 'node:fs';
-import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { and, count, eq, inArray, isNull, lt, sql, sum, type SQL } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, sql, sum, type SQL } from 'drizzle-orm';
 import { FileTooLargeError } from '../file-too-large-error.js';
+import { KeyedLock } from '../keyed-lock.js';
 import type { FileRecord } from '../records.js';
 import type { ByteRange, FileRepository } from '../store.js';
 import { files } from './schema.js';
@@ -41,14 +33,20 @@ const toFileRecord = (row: FileRow): FileRecord => ({
 const TEMP_SUFFIX = '.upload';
 
 /** fsync of a directory: makes a rename (or a new entry) in it survive a power cut. */
-function syncDirectory(path: string): void {
-  const fd = openSync(path, 'r');
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
 }
+
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Ties an unsent upload of `uploaderId` to a message: one conditional UPDATE, synchronous, so the
@@ -75,12 +73,15 @@ export function attachSqliteFile(
  * named by SHA-256). An upload streams into a temporary file in that folder, is fsynced, renamed
  * to its hash and the folder fsynced; only then is its row written. Identical content is one blob.
  *
- * A blob is removed only when no row names it. Writing a row for a blob and removing an unnamed
- * blob each run synchronously (rename/exists check + insert; delete + count + unlink), so on the
- * single thread that owns this database neither can fall between the other's steps.
+ * A blob is removed only when no row names it. Giving a blob a row (exists check or rename, fsync,
+ * insert) and removing an unnamed blob (count, unlink) each hold that blob's lock, so neither
+ * falls between the other's steps. The file system calls are asynchronous: an fsync or the unlink
+ * of a large file waits on the disk (tens of milliseconds while other uploads are being written),
+ * which the event loop that delivers messages must not.
  */
 export class SqliteFileRepository implements FileRepository {
   private readonly byId;
+  private readonly blobLocks = new KeyedLock();
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -136,7 +137,7 @@ export class SqliteFileRepository implements FileRepository {
     const sha256 = hash.digest('hex');
     const target = this.blobPath(sha256);
     if ((await mkdir(dirname(target), { recursive: true, mode: 0o700 })) !== undefined) {
-      syncDirectory(this.dir);
+      await syncDirectory(this.dir);
     }
     const record: FileRecord = {
       id: file.id,
@@ -149,23 +150,24 @@ export class SqliteFileRepository implements FileRepository {
       messageId: null,
       conversationId: null,
     };
-    // From here to the insert: synchronous (see the class comment).
-    try {
-      if (existsSync(target)) {
-        rmSync(temp, { force: true });
-      } else {
-        renameSync(temp, target);
-        syncDirectory(dirname(target));
+    await this.blobLocks.run(sha256, async () => {
+      try {
+        if (await exists(target)) {
+          await rm(temp, { force: true });
+        } else {
+          await rename(temp, target);
+          await syncDirectory(dirname(target));
+        }
+        this.db
+          .insert(files)
+          .values({ ...record, messageId: null })
+          .run();
+      } catch (error) {
+        await rm(temp, { force: true });
+        await this.removeBlobIfUnnamed(sha256);
+        throw error;
       }
-      this.db
-        .insert(files)
-        .values({ ...record, messageId: null })
-        .run();
-    } catch (error) {
-      rmSync(temp, { force: true });
-      this.removeUnnamedBlobs([sha256]);
-      throw error;
-    }
+    });
     return record;
   }
 
@@ -202,19 +204,19 @@ export class SqliteFileRepository implements FileRepository {
   }
 
   async removeForMessage(messageId: string): Promise<number> {
-    return Promise.resolve(this.removeWhere(eq(files.messageId, Number(messageId))));
+    return this.removeWhere(eq(files.messageId, Number(messageId)));
   }
 
   async removeUnsentOlderThan(cutoff: number): Promise<number> {
-    const removed = this.removeWhere(and(isNull(files.messageId), lt(files.createdAt, cutoff))!);
+    const removed = await this.removeWhere(
+      and(isNull(files.messageId), lt(files.createdAt, cutoff))!,
+    );
     await this.removeStaleTempFiles(cutoff);
     return removed;
   }
 
   async removeUnsentOf(userId: string): Promise<number> {
-    return Promise.resolve(
-      this.removeWhere(and(isNull(files.messageId), eq(files.uploaderId, userId))!),
-    );
+    return this.removeWhere(and(isNull(files.messageId), eq(files.uploaderId, userId))!);
   }
 
   async totals(): Promise<{ count: number; bytes: number }> {
@@ -225,30 +227,26 @@ export class SqliteFileRepository implements FileRepository {
     return Promise.resolve({ count: row?.count ?? 0, bytes: Number(row?.bytes ?? 0) });
   }
 
-  /** Deletes the rows, then (still synchronously) the blobs no remaining row names. */
-  private removeWhere(condition: SQL): number {
+  /** Deletes the rows, then the blobs no remaining row names. */
+  private async removeWhere(condition: SQL): Promise<number> {
     const removed = this.client.transaction(() =>
       this.db.delete(files).where(condition).returning({ sha256: files.sha256 }).all(),
     )();
-    this.removeUnnamedBlobs([...new Set(removed.map((row) => row.sha256))]);
+    for (const sha256 of new Set(removed.map((row) => row.sha256))) {
+      await this.blobLocks.run(sha256, () => this.removeBlobIfUnnamed(sha256));
+    }
     return removed.length;
   }
 
-  private removeUnnamedBlobs(hashes: string[]): void {
-    if (hashes.length === 0) return;
-    const named = new Set(
-      this.db
-        .selectDistinct({ sha256: files.sha256 })
-        .from(files)
-        .where(inArray(files.sha256, hashes))
-        .all()
-        .map((row) => row.sha256),
-    );
-    for (const sha256 of hashes) {
-      if (!named.has(sha256)) {
-        rmSync(this.blobPath(sha256), { force: true });
-      }
-    }
+  /** Call holding the blob's lock. */
+  private async removeBlobIfUnnamed(sha256: string): Promise<void> {
+    const [named] = this.db
+      .select({ id: files.id })
+      .from(files)
+      .where(eq(files.sha256, sha256))
+      .limit(1)
+      .all();
+    if (!named) await rm(this.blobPath(sha256), { force: true });
   }
 
   /** Temporary files of uploads cut off by a crash. */
