@@ -50,4 +50,16 @@ describe('parseBenchOptions', () => {
     expect(parse(['--postgres', '--processes', '3']).processes).toBe(3);
     expect(() => parse(['--postgres', '--processes', '0'])).toThrow(/--processes/);
   });
+
+  it('passes node flags to the server processes with --server-flags, and nothing else', () => {
+    expect(parse([]).serverFlags).toEqual([]);
+    expect(parse(['--server-flags', '--max-semi-space-size=32  --trace-gc']).serverFlags).toEqual([
+      '--max-semi-space-size=32',
+      '--trace-gc',
+    ]);
+    expect(parse(['--server-flags=--max-semi-space-size=64']).serverFlags).toEqual([
+      '--max-semi-space-size=64',
+    ]);
+    expect(() => parse(['--server-flags', '--inspect evil.js'])).toThrow(/not "evil.js"/);
+  });
 });

@@ -15,6 +15,11 @@ export type BenchOptions = {
   seedMessages: number;
   queries: number;
   cpuProf: boolean;
+  /**
+   * Extra node flags for the server processes (--server-flags "--max-semi-space-size=32 …"),
+   * after the ones the server ships with, so they take precedence.
+   */
+  serverFlags: string[];
   /** Phases to leave out: storm, ceiling, seed, relay (for profiling one phase). */
   skip: string[];
   outDir: string;
@@ -70,6 +75,16 @@ const number = (args: string[], name: string, fallback: number, min: number, max
   return parsed;
 };
 
+/** Node flags only: each word must start with `--`. */
+function serverFlags(args: string[]): string[] {
+  const flags = (value(args, 'server-flags') ?? '').split(/\s+/).filter(Boolean);
+  const notAFlag = flags.find((flag) => !flag.startsWith('--'));
+  if (notAFlag !== undefined) {
+    throw new Error(`--server-flags takes node flags (each starting with --), not "${notAFlag}"`);
+  }
+  return flags;
+}
+
 /** `npm run bench -- [--quick] [--users N] [--rate R] [--duration S] …`; every loop is bounded by these. */
 export function parseBenchOptions(
   args: string[],
@@ -108,6 +123,7 @@ export function parseBenchOptions(
     ),
     queries: number(args, 'queries', quick ? 100 : 1000, 1, 100_000),
     cpuProf: args.includes('--cpu-prof'),
+    serverFlags: serverFlags(args),
     skip: (value(args, 'skip') ?? '').split(',').filter(Boolean),
     outDir: value(args, 'out') ?? defaultOutDir,
     // PostgreSQL registers, seeds and stops more slowly: its quick run gets a minute more.

@@ -212,9 +212,11 @@ async function main() {
   }
   const serverScript = new URL('./server-child.js', import.meta.url);
   const relayScript = new URL('./relay-child.js', import.meta.url);
-  // The server runs with the node flags it ships with (its start script passes the same).
+  // The server runs with the node flags it ships with (its start script passes the same), then
+  // any given with --server-flags (later flags win).
   const serverArgs = [
     ...serverNodeFlags,
+    ...options.serverFlags,
     ...(options.cpuProf
       ? ['--cpu-prof', `--cpu-prof-dir=${resolve(options.outDir, 'profiles')}`]
       : []),
