@@ -90,7 +90,8 @@ describe('connection, delivery and notifications in the browser', () => {
     expect(await tickName('queued while the server is down')).toBe(
       'On this device: not yet accepted by the server',
     );
-    expect(await alice.getByRole('button', { name: 'Retry now' }).isVisible()).toBe(true);
+    // Offered while a reconnect waits (an attempt in progress shows "Connecting…" for a moment).
+    await alice.getByRole('button', { name: 'Retry now' }).waitFor({ timeout: 10_000 });
 
     // the countdown only counts down during one wait
     const countdown: number[] = [];
