@@ -5,7 +5,7 @@ import type { ChildAnswer, ChildReady, ChildRequest } from './ipc.js';
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
-/** A server (Parley or the relay) in a child process, driven over IPC. */
+/** A server (Parley or the relay), or the uploaders of the files phase, in a child process driven over IPC. */
 export class Child {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();

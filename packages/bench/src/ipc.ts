@@ -1,10 +1,15 @@
+import type { Uploader } from './file-load.js';
+
 /** Requests the generator sends to a child process over the IPC channel, and the answers. */
 export type ChildRequest =
   | { id: number; cmd: 'stats'; gc?: boolean }
   /** Event-loop utilization and GC counters (RuntimeCounters), cheap enough to ask per phase. */
   | { id: number; cmd: 'runtime' }
   | { id: number; cmd: 'seed'; users: number; messages: number; password: string }
-  | { id: number; cmd: 'storm-users'; count: number; password: string; cost: number };
+  | { id: number; cmd: 'storm-users'; count: number; password: string; cost: number }
+  /** The upload child (upload-child.ts): start the uploaders, then stop them for their figures. */
+  | { id: number; cmd: 'uploads-start'; uploaders: Uploader[]; fileBytes: number }
+  | { id: number; cmd: 'uploads-stop' };
 
 export type ChildStats = {
   rssBytes: number;

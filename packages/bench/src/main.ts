@@ -12,7 +12,8 @@ import { serverNodeFlags } from '@parley/server';
 import { parseBenchOptions } from './bench-options.js';
 import { Child } from './child-process.js';
 import { CpuSampler } from './cpu-sampler.js';
-import { FILE_BENCH_BYTES, startConcurrentUploads, transferThroughput } from './file-load.js';
+import { FILE_BENCH_BYTES, transferThroughput } from './file-load.js';
+import { startNicedUploads, UPLOADER_NICENESS } from './niced-uploads.js';
 import type { ChildStats, SeedResult } from './ipc.js';
 import { OpenLoopRun, type LoadTarget, type RunResult } from './open-loop.js';
 import { ParleyLoad } from './parley-load.js';
@@ -368,17 +369,20 @@ async function main() {
         options.filesSeconds,
       );
       await drain(parley, 5000);
-      const uploads = startConcurrentUploads(uploaders.slice(1), FILE_BENCH_BYTES);
+      const uploads = await startNicedUploads(uploaders.slice(1), FILE_BENCH_BYTES);
       await sleep(1000); // the uploads are under way before the first message is due
       const busy = await runLoad(
         `files: ${options.filesRate}/s, ${options.fileUploaders} uploads`,
         load,
         options.filesRate,
         options.filesSeconds,
-      );
+      ).catch(async (error: unknown) => {
+        await uploads.stop().catch(() => undefined);
+        throw error;
+      });
       const concurrent = await uploads.stop();
       log(
-        `files: delivery p99 at ${options.filesRate}/s ${quiet.result.latency.p99} ms without uploads, ${busy.result.latency.p99} ms with ${options.fileUploaders} (${concurrent.completed} uploads, ${concurrent.aggregateMBps} MB/s, ${concurrent.failed} failed)`,
+        `files: delivery p99 at ${options.filesRate}/s ${quiet.result.latency.p99} ms without uploads, ${busy.result.latency.p99} ms with ${options.fileUploaders} (${concurrent.completed} uploads, ${concurrent.aggregateMBps} MB/s, ${concurrent.failed} failed; uploaders ${concurrent.uploaderCpuPercent} % of a core at nice ${UPLOADER_NICENESS})`,
       );
       results.files = {
         transfer,
