@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
+import { RecipientDeletedError } from '../recipient-deleted-error.js';
 import type { Store } from '../store.js';
 import { dialects, type TestDatabase } from '../test-dialects.js';
 
@@ -96,5 +97,96 @@ describe('erasing a message body (PostgreSQL)', () => {
     });
     expect(await traces('obsidianwharf')).toEqual({ rows: 0, events: 0, lexemes: 0, indexed: 0 });
     expect((await traces('station')).indexed).toBe(1);
+  });
+});
+
+describe('a send while the recipient deletes their account (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let store: Store;
+  /** Holds the deletion's transaction open. */
+  let deleter: postgres.Sql;
+  /** Looks at PostgreSQL's lock table meanwhile. */
+  let observer: postgres.Sql;
+
+  beforeAll(async () => {
+    if (!pg.available) return;
+    database = await pg.create();
+    store = await database.open();
+    deleter = postgres(database.url!, { max: 1, onnotice: () => undefined });
+    observer = postgres(database.url!, { max: 1, onnotice: () => undefined });
+  });
+  afterAll(async () => {
+    await deleter?.end();
+    await observer?.end();
+    await database?.dispose();
+  });
+
+  /** Resolves once a statement waits for a lock; gives up when `stop()` says so. */
+  const waitingForALock = async (stop: () => boolean) => {
+    while (!stop()) {
+      const [row] = await observer<Array<{ count: number }>>`
+        SELECT count(*)::int AS count FROM pg_locks WHERE NOT granted`;
+      if ((row?.count ?? 0) > 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  it('is refused once the deletion commits, not stored pending for an account that is gone', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    for (const id of [a, b]) {
+      await store.users.create({
+        id,
+        username: `u${id.slice(0, 8)}`,
+        passwordHash: 'h',
+        createdAt: 1,
+      });
+    }
+    const { conversationId } = await store.conversations.open(
+      { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
+      a,
+    );
+    // The deletion's first statement (it marks the recipient's pending messages failed later, in
+    // the same transaction), held open until the send has started.
+    let commitDeletion!: () => void;
+    const committing = new Promise<void>((resolve) => (commitDeletion = resolve));
+    let markedDeleted!: () => void;
+    const marked = new Promise<void>((resolve) => (markedDeleted = resolve));
+    const deletion = deleter.begin(async (tx) => {
+      await tx`UPDATE users SET deleted_at = 2 WHERE id = ${b}`;
+      markedDeleted();
+      await committing;
+    });
+    await marked;
+
+    const sending = store.messages
+      .send({
+        conversationId,
+        clientId: randomUUID(),
+        senderId: a,
+        recipientId: b,
+        body: 'are you still there?',
+        createdAt: 2,
+        status: 'pending',
+      })
+      .then(
+        () => 'stored' as const,
+        (error: unknown) => error,
+      );
+    // Read before the deletion commits, the recipient still looks live: the send must wait for it.
+    let settled = false;
+    const first = await Promise.race([
+      sending.then(() => {
+        settled = true;
+        return 'send finished' as const;
+      }),
+      waitingForALock(() => settled).then(() => 'send waits' as const),
+    ]);
+    commitDeletion();
+    await deletion;
+    expect(first).toBe('send waits');
+    expect(await sending).toBeInstanceOf(RecipientDeletedError);
+    const [stored] = await observer<Array<{ count: number }>>`
+      SELECT count(*)::int AS count FROM messages WHERE recipient_id = ${b}`;
+    expect(stored?.count).toBe(0);
   });
 });

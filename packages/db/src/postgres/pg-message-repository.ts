@@ -136,16 +136,21 @@ export class PgMessageRepository implements MessageRepository {
     // sends of one conversation take ids in the order they commit: history (by id) and each
     // participant's event log (in commit order) show one and the same order. A concurrent
     // duplicate waits on the unique index until the first commits, then inserts nothing, and
-    // appends nothing. `parties` reads both users without locking them (no lock taken before the
-    // conversation's); when either is not a live account, nothing is locked, written or appended,
-    // and the single row returned says which.
+    // appends nothing. `parties` reads both users; when either is not a live account, nothing is
+    // locked, written or appended, and the single row returned says which. The recipient's row is
+    // share-locked (the statement's first lock, so no deadlock with the ones after it): an account
+    // deletion under way makes the send wait and then see the account gone, where an unlocked read
+    // saw it live and stored a message that the deletion, which marks the account's pending
+    // messages failed, never saw. A deletion that starts after the lock waits for the send, then
+    // marks its message failed.
     const insert = (sql: Sql | TransactionSql) =>
       sql<SendRow[]>`
         WITH parties AS (
           SELECT (SELECT username FROM users
                   WHERE id = ${input.senderId} AND deleted_at IS NULL) AS sender_name,
                  EXISTS (SELECT 1 FROM users
-                         WHERE id = ${input.recipientId} AND deleted_at IS NULL) AS recipient_live
+                         WHERE id = ${input.recipientId} AND deleted_at IS NULL
+                         FOR SHARE) AS recipient_live
         ),
         locked AS (
           SELECT id FROM conversations
