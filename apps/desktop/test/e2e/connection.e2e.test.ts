@@ -84,33 +84,40 @@ describe('connection, delivery and notifications in the browser', () => {
 
     // with the server gone, a new one stays on this device
     await parley.stop();
-    await alice.locator('[data-connection="reconnecting"]').waitFor({ timeout: 15_000 });
-    await composer.fill('queued while the server is down');
-    await composer.press('Enter');
-    expect(await tickName('queued while the server is down')).toBe(
-      'On this device: not yet accepted by the server',
-    );
-    // Offered while a reconnect waits (an attempt in progress shows "Connecting…" for a moment).
-    await alice.getByRole('button', { name: 'Retry now' }).waitFor({ timeout: 10_000 });
+    try {
+      await alice.locator('[data-connection="reconnecting"]').waitFor({ timeout: 15_000 });
+      await composer.fill('queued while the server is down');
+      await composer.press('Enter');
+      expect(await tickName('queued while the server is down')).toBe(
+        'On this device: not yet accepted by the server',
+      );
+      // Offered while a reconnect waits (an attempt in progress shows "Connecting…" for a moment).
+      await alice.getByRole('button', { name: 'Retry now' }).waitFor({ timeout: 10_000 });
 
-    // the countdown only counts down during one wait
-    const countdown: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const text = (await alice.locator('[data-connection]').textContent()) ?? '';
-      const seconds = text.match(/Reconnecting in (\d+) s/)?.[1];
-      if (seconds) countdown.push(Number(seconds));
-      await alice.waitForTimeout(250);
+      // the countdown only counts down during one wait
+      const countdown: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const text = (await alice.locator('[data-connection]').textContent()) ?? '';
+        const seconds = text.match(/Reconnecting in (\d+) s/)?.[1];
+        if (seconds) countdown.push(Number(seconds));
+        await alice.waitForTimeout(250);
+      }
+      expect(Math.max(...countdown)).toBeLessThanOrEqual(5);
+
+      // the server is back (same port, same data): the message goes within 5 s of it being healthy
+      await parley.start();
+      const healthyAt = Date.now();
+      await expect
+        .poll(() => statusOf(alice, 'queued while the server is down'), { timeout: 5_000 })
+        .not.toBe('sending');
+      console.log(`queued message accepted ${Date.now() - healthyAt} ms after the server was back`);
+      await expect
+        .poll(() => alice.locator('[data-connection]').count(), { timeout: 5_000 })
+        .toBe(0);
+    } finally {
+      // A failure above must not leave the server down for the tests after this one.
+      await parley.start();
     }
-    expect(Math.max(...countdown)).toBeLessThanOrEqual(5);
-
-    // the server is back (same port, same data): the message goes within 5 s of it being healthy
-    await parley.start();
-    const healthyAt = Date.now();
-    await expect
-      .poll(() => statusOf(alice, 'queued while the server is down'), { timeout: 5_000 })
-      .not.toBe('sending');
-    console.log(`queued message accepted ${Date.now() - healthyAt} ms after the server was back`);
-    await expect.poll(() => alice.locator('[data-connection]').count(), { timeout: 5_000 }).toBe(0);
 
     bob = await bobContext.newPage();
     await bob.goto(base);

@@ -20,7 +20,7 @@ export interface Parley {
   server: RunningServer;
   /** Stops the server (clients see the connection drop); the data stays. */
   stop(): Promise<void>;
-  /** Starts it again on the same port and data. */
+  /** Starts it again on the same port and data (nothing to do while it runs). */
   start(): Promise<void>;
   dispose(): Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function startParley(options: { allowedOrigins?: string[] } = {}): 
       running = null;
     },
     start: async () => {
-      running = await boot(parley.server.port);
+      running ??= await boot(parley.server.port);
     },
     dispose: async () => {
       await running?.close();
