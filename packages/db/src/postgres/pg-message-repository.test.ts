@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
 import { RecipientDeletedError } from '../recipient-deleted-error.js';
+import { SenderUnknownError } from '../sender-unknown-error.js';
 import type { Store } from '../store.js';
 import { dialects, type TestDatabase } from '../test-dialects.js';
 
@@ -100,7 +101,7 @@ describe('erasing a message body (PostgreSQL)', () => {
   });
 });
 
-describe('a send while the recipient deletes their account (PostgreSQL)', () => {
+describe('a send while one of its two parties deletes their account (PostgreSQL)', () => {
   let database: TestDatabase;
   let store: Store;
   /** Holds the deletion's transaction open. */
@@ -131,7 +132,12 @@ describe('a send while the recipient deletes their account (PostgreSQL)', () => 
     }
   };
 
-  it('is refused once the deletion commits, not stored pending for an account that is gone', async () => {
+  /**
+   * `party`'s account deletion has run its first statement and is held open while the other one
+   * sends; what the send answers once the deletion commits, whether it waited for it, and how many
+   * messages the conversation then holds.
+   */
+  const sendDuringDeletionOf = async (party: 'recipient' | 'sender') => {
     const [a, b] = [randomUUID(), randomUUID()];
     for (const id of [a, b]) {
       await store.users.create({
@@ -145,14 +151,13 @@ describe('a send while the recipient deletes their account (PostgreSQL)', () => 
       { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
       a,
     );
-    // The deletion's first statement (it marks the recipient's pending messages failed later, in
-    // the same transaction), held open until the send has started.
+    const leaving = party === 'recipient' ? b : a;
     let commitDeletion!: () => void;
     const committing = new Promise<void>((resolve) => (commitDeletion = resolve));
     let markedDeleted!: () => void;
     const marked = new Promise<void>((resolve) => (markedDeleted = resolve));
     const deletion = deleter.begin(async (tx) => {
-      await tx`UPDATE users SET deleted_at = 2 WHERE id = ${b}`;
+      await tx`UPDATE users SET deleted_at = 2 WHERE id = ${leaving}`;
       markedDeleted();
       await committing;
     });
@@ -172,7 +177,7 @@ describe('a send while the recipient deletes their account (PostgreSQL)', () => 
         () => 'stored' as const,
         (error: unknown) => error,
       );
-    // Read before the deletion commits, the recipient still looks live: the send must wait for it.
+    // Read before the deletion commits, the account still looks live: the send must wait for it.
     let settled = false;
     const first = await Promise.race([
       sending.then(() => {
@@ -183,10 +188,23 @@ describe('a send while the recipient deletes their account (PostgreSQL)', () => 
     ]);
     commitDeletion();
     await deletion;
-    expect(first).toBe('send waits');
-    expect(await sending).toBeInstanceOf(RecipientDeletedError);
+    const outcome = await sending;
     const [stored] = await observer<Array<{ count: number }>>`
-      SELECT count(*)::int AS count FROM messages WHERE recipient_id = ${b}`;
-    expect(stored?.count).toBe(0);
+      SELECT count(*)::int AS count FROM messages WHERE conversation_id = ${conversationId}`;
+    return { first, outcome, stored: stored?.count };
+  };
+
+  it('to an account being deleted is refused once the deletion commits, not left pending for ever', async () => {
+    const { first, outcome, stored } = await sendDuringDeletionOf('recipient');
+    expect(first).toBe('send waits');
+    expect(outcome).toBeInstanceOf(RecipientDeletedError);
+    expect(stored).toBe(0);
+  });
+
+  it('from an account being deleted is refused once the deletion commits, not stored after its anonymization', async () => {
+    const { first, outcome, stored } = await sendDuringDeletionOf('sender');
+    expect(first).toBe('send waits');
+    expect(outcome).toBeInstanceOf(SenderUnknownError);
+    expect(stored).toBe(0);
   });
 });

@@ -137,17 +137,19 @@ export class PgMessageRepository implements MessageRepository {
     // participant's event log (in commit order) show one and the same order. A concurrent
     // duplicate waits on the unique index until the first commits, then inserts nothing, and
     // appends nothing. `parties` reads both users; when either is not a live account, nothing is
-    // locked, written or appended, and the single row returned says which. The recipient's row is
-    // share-locked (the statement's first lock, so no deadlock with the ones after it): an account
-    // deletion under way makes the send wait and then see the account gone, where an unlocked read
-    // saw it live and stored a message that the deletion, which marks the account's pending
-    // messages failed, never saw. A deletion that starts after the lock waits for the send, then
-    // marks its message failed.
+    // locked, written or appended, and the single row returned says which. Both rows are
+    // share-locked (the statement's first locks, so no deadlock with the ones after them): an
+    // account deletion under way makes the send wait and then see the account gone, where an
+    // unlocked read saw it live and stored a message that the deletion never saw (to a deleted
+    // recipient: pending for ever, where the deletion marks pending messages failed; from a deleted
+    // sender: after the deletion anonymized the sender's messages). A deletion that starts after
+    // the locks waits for the send, then handles its message like the others.
     const insert = (sql: Sql | TransactionSql) =>
       sql<SendRow[]>`
         WITH parties AS (
           SELECT (SELECT username FROM users
-                  WHERE id = ${input.senderId} AND deleted_at IS NULL) AS sender_name,
+                  WHERE id = ${input.senderId} AND deleted_at IS NULL
+                  FOR SHARE) AS sender_name,
                  EXISTS (SELECT 1 FROM users
                          WHERE id = ${input.recipientId} AND deleted_at IS NULL
                          FOR SHARE) AS recipient_live
