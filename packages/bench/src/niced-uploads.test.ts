@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-// The built module: the upload process is forked from dist/upload-child.js (tests run after build).
-import { startNicedUploads, UPLOADER_NICENESS } from '../dist/niced-uploads.js';
+import { startNicedUploads, UPLOADER_NICENESS } from './niced-uploads.js';
+
+/** The upload process runs the built script (tests run after the build). */
+const uploadChild = new URL('../dist/upload-child.js', import.meta.url);
 
 const FILE_BYTES = 64 * 1024;
 
@@ -48,6 +50,7 @@ describe('startNicedUploads', () => {
         { httpUrl: sink.url, token: 'token-1' },
       ],
       FILE_BYTES,
+      uploadChild,
     );
     expect(uploads.pid).not.toBe(process.pid);
     expect(getPriority(uploads.pid)).toBe(Math.max(getPriority(), UPLOADER_NICENESS));
@@ -78,7 +81,11 @@ describe('startNicedUploads', () => {
   it('counts refused uploads as failed', async () => {
     const sink = await startFileSink();
     server = sink.server;
-    const uploads = await startNicedUploads([{ httpUrl: sink.url, token: 'wrong' }], FILE_BYTES);
+    const uploads = await startNicedUploads(
+      [{ httpUrl: sink.url, token: 'wrong' }],
+      FILE_BYTES,
+      uploadChild,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     const figures = await uploads.stop();
     expect(figures.completed).toBe(0);

@@ -15,13 +15,15 @@ export type NicedUploads = {
 
 /**
  * Starts `uploaders` uploading `fileBytes` files back to back in a child process at a lower CPU
- * priority (upload-child.ts says why).
+ * priority (upload-child.ts says why). `script` is the built upload-child.js (beside this module
+ * once built; tests, which run the sources, name it).
  */
 export async function startNicedUploads(
   uploaders: Uploader[],
   fileBytes: number,
+  script: URL = new URL('./upload-child.js', import.meta.url),
 ): Promise<NicedUploads> {
-  const child = await Child.start(new URL('./upload-child.js', import.meta.url));
+  const child = await Child.start(script);
   try {
     // Never towards a higher priority: that needs privileges (a bench already niced stays so).
     setPriority(child.pid, Math.max(getPriority(child.pid), UPLOADER_NICENESS));
