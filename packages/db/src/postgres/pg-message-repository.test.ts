@@ -9,6 +9,24 @@ import { dialects, type TestDatabase } from '../test-dialects.js';
 const pg = dialects.find((dialect) => dialect.name === 'postgres')!;
 const it = pg.available ? vitestIt : vitestIt.skip;
 
+/** Two new users and their conversation. */
+const twoUsersInAConversation = async (store: Store) => {
+  const [a, b] = [randomUUID(), randomUUID()];
+  for (const id of [a, b]) {
+    await store.users.create({
+      id,
+      username: `u${id.slice(0, 8)}`,
+      passwordHash: 'h',
+      createdAt: 1,
+    });
+  }
+  const { conversationId } = await store.conversations.open(
+    { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
+    a,
+  );
+  return { a, b, conversationId };
+};
+
 describe('erasing a message body (PostgreSQL)', () => {
   let database: TestDatabase;
   let store: Store;
@@ -50,19 +68,7 @@ describe('erasing a message body (PostgreSQL)', () => {
   };
 
   const conversation = async () => {
-    const [a, b] = [randomUUID(), randomUUID()];
-    for (const id of [a, b]) {
-      await store.users.create({
-        id,
-        username: `u${id.slice(0, 8)}`,
-        passwordHash: 'h',
-        createdAt: 1,
-      });
-    }
-    const { conversationId } = await store.conversations.open(
-      { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
-      b,
-    );
+    const { a, b, conversationId } = await twoUsersInAConversation(store);
     const send = async (body: string) =>
       (
         await store.messages.send({
@@ -138,19 +144,7 @@ describe('a send while one of its two parties deletes their account (PostgreSQL)
    * messages the conversation then holds.
    */
   const sendDuringDeletionOf = async (party: 'recipient' | 'sender') => {
-    const [a, b] = [randomUUID(), randomUUID()];
-    for (const id of [a, b]) {
-      await store.users.create({
-        id,
-        username: `u${id.slice(0, 8)}`,
-        passwordHash: 'h',
-        createdAt: 1,
-      });
-    }
-    const { conversationId } = await store.conversations.open(
-      { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
-      a,
-    );
+    const { a, b, conversationId } = await twoUsersInAConversation(store);
     const leaving = party === 'recipient' ? b : a;
     let commitDeletion!: () => void;
     const committing = new Promise<void>((resolve) => (commitDeletion = resolve));
