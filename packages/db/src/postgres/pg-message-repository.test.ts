@@ -4,28 +4,11 @@ import { afterAll, beforeAll, describe, expect, it as vitestIt } from 'vitest';
 import { RecipientDeletedError } from '../recipient-deleted-error.js';
 import { SenderUnknownError } from '../sender-unknown-error.js';
 import type { Store } from '../store.js';
+import { twoUsersInAConversation } from '../two-users-in-a-conversation.js';
 import { dialects, type TestDatabase } from '../test-dialects.js';
 
 const pg = dialects.find((dialect) => dialect.name === 'postgres')!;
 const it = pg.available ? vitestIt : vitestIt.skip;
-
-/** Two new users and their conversation. */
-const twoUsersInAConversation = async (store: Store) => {
-  const [a, b] = [randomUUID(), randomUUID()];
-  for (const id of [a, b]) {
-    await store.users.create({
-      id,
-      username: `u${id.slice(0, 8)}`,
-      passwordHash: 'h',
-      createdAt: 1,
-    });
-  }
-  const { conversationId } = await store.conversations.open(
-    { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
-    a,
-  );
-  return { a, b, conversationId };
-};
 
 describe('erasing a message body (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -68,7 +51,7 @@ describe('erasing a message body (PostgreSQL)', () => {
   };
 
   const conversation = async () => {
-    const { a, b, conversationId } = await twoUsersInAConversation(store);
+    const { a, b, conversationId } = await twoUsersInAConversation(store, 'b');
     const send = async (body: string) =>
       (
         await store.messages.send({

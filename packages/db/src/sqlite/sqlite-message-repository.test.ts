@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
+import { twoUsersInAConversation } from '../two-users-in-a-conversation.js';
 import { openSqliteStore } from './open-sqlite-store.js';
 
 const dirs: string[] = [];
@@ -39,19 +39,7 @@ async function conversationWithMessages() {
   const file = join(dir, 'parley.db');
   const store = openSqliteStore({ file });
   stores.push(store);
-  const [a, b] = [randomUUID(), randomUUID()];
-  for (const id of [a, b]) {
-    await store.users.create({
-      id,
-      username: `u${id.slice(0, 8)}`,
-      passwordHash: 'h',
-      createdAt: 1,
-    });
-  }
-  const { conversationId } = await store.conversations.open(
-    { id: randomUUID(), userA: a, userB: b, createdAt: 1 },
-    b,
-  );
+  const { a, b, conversationId } = await twoUsersInAConversation(store, 'b');
   let counter = 0;
   const send = async (body: string) =>
     (
